@@ -1,0 +1,207 @@
+import type { BleAddressType, DeviceWindow, Medium, Observation, WindowSummary } from '../model.ts';
+import { isLocallyAdministered } from '../identity/mac.ts';
+import { RssiAccumulator } from './rssiAccumulator.ts';
+import { windowStartOf } from './windowBounds.ts';
+
+export interface WindowerOptions {
+  windowSeconds: number;
+  /**
+   * How long after a window's end its observations may still arrive: channel hopping and
+   * several files or sources interleave slightly out of order. Later ones are counted as late.
+   */
+  latenessSeconds?: number;
+  /** The keyed hash: the only way a MAC leaves the windower. */
+  hashMac: (mac: string) => string;
+  /** Called once per device and window, with the raw address still in sensor memory. */
+  vendorOf: (device: VendorQuery) => string | null;
+  onWindow: (summary: WindowSummary) => void;
+}
+
+export interface VendorQuery {
+  mac: string;
+  medium: Medium;
+  randomized: boolean;
+  /** Bluetooth SIG company id from manufacturer data, when the device advertised one. */
+  companyId?: number;
+}
+
+export interface WindowerCounters {
+  observations: number;
+  late: number;
+  windowsEmitted: number;
+}
+
+class DeviceAccumulator {
+  frames = 0;
+  readonly rssi = new RssiAccumulator();
+  readonly ssids = new Set<string>();
+  readonly frameTypes: Record<string, number> = {};
+  readonly fingerprints = new Set<string>();
+  readonly channels = new Set<number>();
+  firstSeen: number;
+  lastSeen: number;
+  seqFirst: number | undefined;
+  seqLast: number | undefined;
+  addressType: BleAddressType | undefined;
+  name: string | undefined;
+  companyId: number | undefined;
+
+  constructor(
+    readonly medium: Medium,
+    t: number,
+  ) {
+    this.firstSeen = t;
+    this.lastSeen = t;
+  }
+
+  add(o: Observation): void {
+    this.frames++;
+    if (o.rssi !== undefined) this.rssi.add(o.rssi);
+    if (o.ssid !== undefined && o.ssid !== '') this.ssids.add(o.ssid);
+    this.frameTypes[o.frameType] = (this.frameTypes[o.frameType] ?? 0) + 1;
+    if (o.ieFingerprint !== undefined) this.fingerprints.add(o.ieFingerprint);
+    if (o.channel !== undefined) this.channels.add(o.channel);
+    if (o.t < this.firstSeen) this.firstSeen = o.t;
+    if (o.t > this.lastSeen) this.lastSeen = o.t;
+    if (o.seq !== undefined) {
+      this.seqFirst ??= o.seq;
+      this.seqLast = o.seq;
+    }
+    if (o.addressType !== undefined) this.addressType = o.addressType;
+    if (o.name !== undefined) this.name = o.name;
+    if (o.companyId !== undefined) this.companyId = o.companyId;
+  }
+}
+
+interface OpenWindow {
+  start: number;
+  frames: number;
+  framesWithRssi: number;
+  devices: Map<string, DeviceAccumulator>;
+}
+
+interface SensorState {
+  open: Map<number, OpenWindow>;
+  /** Windows starting before this are closed; their stragglers are late. */
+  closedBefore: number;
+  /** End of the earliest open window: nothing closes before time passes it. */
+  nextDue: number;
+}
+
+/** A BLE address the device rotates for privacy; public and static random addresses stay put. */
+export function isRandomizedAddress(medium: Medium, mac: string, addressType?: BleAddressType): boolean {
+  if (medium === 'wifi') return isLocallyAdministered(mac);
+  return addressType === 'resolvable-private' || addressType === 'non-resolvable-private';
+}
+
+/**
+ * Groups observations into clock-aligned windows per sensor and device, and turns each into a
+ * `WindowSummary` whose devices are known only by their keyed hash: "the list of RSSIs per
+ * user, then mean and std at the end of the scan" of the original tracker, without the list.
+ */
+export class Windower {
+  readonly counters: WindowerCounters = { observations: 0, late: 0, windowsEmitted: 0 };
+  private readonly sensors = new Map<string, SensorState>();
+  private readonly windowSeconds: number;
+  private readonly latenessSeconds: number;
+
+  constructor(private readonly options: WindowerOptions) {
+    if (!(options.windowSeconds > 0)) throw new RangeError('windowSeconds must be positive');
+    this.windowSeconds = options.windowSeconds;
+    this.latenessSeconds = options.latenessSeconds ?? 5;
+  }
+
+  add(o: Observation): void {
+    this.counters.observations++;
+    let sensor = this.sensors.get(o.sensorId);
+    if (sensor === undefined) {
+      sensor = { open: new Map(), closedBefore: -Infinity, nextDue: Infinity };
+      this.sensors.set(o.sensorId, sensor);
+    }
+    const start = windowStartOf(o.t, this.windowSeconds);
+    if (start < sensor.closedBefore || !Number.isFinite(start)) {
+      this.counters.late++;
+      return;
+    }
+    let window = sensor.open.get(start);
+    if (window === undefined) {
+      window = { start, frames: 0, framesWithRssi: 0, devices: new Map() };
+      sensor.open.set(start, window);
+      sensor.nextDue = Math.min(sensor.nextDue, start + this.windowSeconds);
+    }
+    window.frames++;
+    if (o.rssi !== undefined) window.framesWithRssi++;
+    let device = window.devices.get(o.mac);
+    if (device === undefined) {
+      device = new DeviceAccumulator(o.medium, o.t);
+      window.devices.set(o.mac, device);
+    }
+    device.add(o);
+    if (o.t - this.latenessSeconds >= sensor.nextDue) {
+      this.closeSensorWindows(o.sensorId, sensor, o.t - this.latenessSeconds);
+    }
+  }
+
+  /** Closes every window of every sensor that ended at or before `t` minus the lateness allowance. */
+  advanceTo(t: number): void {
+    for (const [id, sensor] of this.sensors) this.closeSensorWindows(id, sensor, t - this.latenessSeconds);
+  }
+
+  /** Closes all open windows: the end of a replay or a clean shutdown. */
+  flush(): void {
+    for (const [id, sensor] of this.sensors) this.closeSensorWindows(id, sensor, Infinity);
+  }
+
+  private closeSensorWindows(sensorId: string, sensor: SensorState, until: number): void {
+    const due = [...sensor.open.values()]
+      .filter((w) => w.start + this.windowSeconds <= until)
+      .sort((a, b) => a.start - b.start);
+    for (const window of due) {
+      sensor.open.delete(window.start);
+      sensor.closedBefore = Math.max(sensor.closedBefore, window.start + this.windowSeconds);
+      this.counters.windowsEmitted++;
+      this.options.onWindow(this.summarize(sensorId, window));
+    }
+    let nextDue = Infinity;
+    for (const start of sensor.open.keys()) nextDue = Math.min(nextDue, start + this.windowSeconds);
+    sensor.nextDue = nextDue;
+  }
+
+  private summarize(sensorId: string, window: OpenWindow): WindowSummary {
+    const devices: DeviceWindow[] = [];
+    for (const [mac, acc] of window.devices) {
+      const randomized = isRandomizedAddress(acc.medium, mac, acc.addressType);
+      const query: VendorQuery = { mac, medium: acc.medium, randomized };
+      if (acc.companyId !== undefined) query.companyId = acc.companyId;
+      const device: DeviceWindow = {
+        deviceId: this.options.hashMac(mac),
+        medium: acc.medium,
+        randomized,
+        vendor: this.options.vendorOf(query),
+        frames: acc.frames,
+        rssi: acc.rssi.stats(),
+        ssids: [...acc.ssids],
+        frameTypes: acc.frameTypes,
+        ieFingerprints: [...acc.fingerprints],
+        channels: [...acc.channels],
+        firstSeen: acc.firstSeen,
+        lastSeen: acc.lastSeen,
+      };
+      if (acc.seqFirst !== undefined) device.seqFirst = acc.seqFirst;
+      if (acc.seqLast !== undefined) device.seqLast = acc.seqLast;
+      if (acc.addressType !== undefined) device.addressType = acc.addressType;
+      if (acc.name !== undefined) device.name = acc.name;
+      devices.push(device);
+    }
+    devices.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
+    return {
+      schema: 1,
+      sensorId,
+      windowStart: window.start,
+      windowEnd: window.start + this.windowSeconds,
+      frames: window.frames,
+      framesWithRssi: window.framesWithRssi,
+      devices,
+    };
+  }
+}
