@@ -1,0 +1,82 @@
+/**
+ * Schema versions, applied in order and recorded in `schema_migrations`. Never edit a
+ * migration that has shipped: add the next one. Times are Unix seconds (REAL).
+ */
+export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
+  {
+    id: 1,
+    name: 'windows, sightings and the per-device tables',
+    sql: `
+      CREATE TABLE sensor_windows (
+        sensor_id TEXT NOT NULL,
+        window_start REAL NOT NULL,
+        window_end REAL NOT NULL,
+        frames INTEGER NOT NULL,
+        frames_with_rssi INTEGER NOT NULL,
+        PRIMARY KEY (sensor_id, window_start)
+      );
+      CREATE TABLE windows (
+        window_start REAL PRIMARY KEY,
+        window_end REAL NOT NULL,
+        wifi_devices INTEGER NOT NULL,
+        bluetooth_devices INTEGER NOT NULL,
+        both_devices INTEGER NOT NULL,
+        randomized_devices INTEGER NOT NULL,
+        frames INTEGER NOT NULL,
+        sensors INTEGER NOT NULL
+      );
+      CREATE TABLE sightings (
+        window_start REAL NOT NULL,
+        sensor_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        medium TEXT NOT NULL CHECK (medium IN ('wifi', 'ble')),
+        randomized INTEGER NOT NULL,
+        frames INTEGER NOT NULL,
+        rssi_count INTEGER NOT NULL,
+        rssi_mean REAL,
+        rssi_std REAL,
+        rssi_min REAL,
+        rssi_max REAL,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (window_start, sensor_id, medium, device_id)
+      );
+      CREATE INDEX sightings_device ON sightings (device_id, window_start);
+      CREATE TABLE wifi (
+        device_id TEXT PRIMARY KEY,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        rssi_count INTEGER NOT NULL,
+        rssi_mean REAL,
+        rssi_std REAL,
+        rssi_min REAL,
+        rssi_max REAL,
+        manufacturer TEXT,
+        randomized INTEGER NOT NULL,
+        ssid TEXT NOT NULL,
+        ssids TEXT NOT NULL,
+        minutes_spent REAL NOT NULL,
+        windows_seen INTEGER NOT NULL
+      );
+      CREATE INDEX wifi_last_seen ON wifi (last_seen);
+      CREATE TABLE bluetooth (
+        device_id TEXT PRIMARY KEY,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        rssi_count INTEGER NOT NULL,
+        rssi_mean REAL,
+        rssi_std REAL,
+        rssi_min REAL,
+        rssi_max REAL,
+        manufacturer TEXT,
+        randomized INTEGER NOT NULL,
+        ssid TEXT NOT NULL,
+        ssids TEXT NOT NULL,
+        minutes_spent REAL NOT NULL,
+        windows_seen INTEGER NOT NULL
+      );
+      CREATE INDEX bluetooth_last_seen ON bluetooth (last_seen);
+    `,
+  },
+];

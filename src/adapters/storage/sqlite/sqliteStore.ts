@@ -1,0 +1,367 @@
+import Database from 'better-sqlite3';
+import type { DeviceWindow, Medium, WindowSummary } from '../../../core/model.ts';
+import { foldDeviceWindow, type DeviceRecord } from '../../../core/occupancy/deviceLedger.ts';
+import type {
+  DeviceQuery,
+  DeviceRow,
+  DeviceSortKey,
+  SightingRow,
+  Store,
+  StoreTotals,
+  WindowRow,
+  WriteResult,
+} from '../store.ts';
+import { SQLITE_MIGRATIONS } from './migrations.ts';
+
+const DEVICE_TABLE: Record<Medium, string> = { wifi: 'wifi', ble: 'bluetooth' };
+
+const SORT_COLUMN: Record<DeviceSortKey, string> = {
+  lastSeen: 'last_seen',
+  firstSeen: 'first_seen',
+  rssiMean: 'rssi_mean',
+  rssiStd: 'rssi_std',
+  manufacturer: 'manufacturer',
+  minutesSpent: 'minutes_spent',
+  deviceId: 'device_id',
+};
+
+interface DeviceDbRow {
+  device_id: string;
+  first_seen: number;
+  last_seen: number;
+  rssi_count: number;
+  rssi_mean: number | null;
+  rssi_std: number | null;
+  rssi_min: number | null;
+  rssi_max: number | null;
+  manufacturer: string | null;
+  randomized: number;
+  ssids: string;
+  minutes_spent: number;
+  windows_seen: number;
+}
+
+interface WindowDbRow {
+  window_start: number;
+  window_end: number;
+  wifi_devices: number;
+  bluetooth_devices: number;
+  both_devices: number;
+  randomized_devices: number;
+  frames: number;
+  sensors: number;
+}
+
+function toRecord(row: DeviceDbRow, medium: Medium): DeviceRecord {
+  return {
+    deviceId: row.device_id,
+    medium,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    rssi:
+      row.rssi_count > 0
+        ? { count: row.rssi_count, mean: row.rssi_mean!, std: row.rssi_std!, min: row.rssi_min!, max: row.rssi_max! }
+        : null,
+    manufacturer: row.manufacturer,
+    randomized: row.randomized === 1,
+    ssids: JSON.parse(row.ssids) as string[],
+    minutesSpent: row.minutes_spent,
+    windowsSeen: row.windows_seen,
+  };
+}
+
+function toDeviceRow(row: DeviceDbRow, medium: Medium): DeviceRow {
+  return {
+    deviceId: row.device_id,
+    medium,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    rssiMean: row.rssi_mean,
+    rssiStd: row.rssi_std,
+    rssiCount: row.rssi_count,
+    manufacturer: row.manufacturer,
+    randomized: row.randomized === 1,
+    ssids: JSON.parse(row.ssids) as string[],
+    minutesSpent: row.minutes_spent,
+    windowsSeen: row.windows_seen,
+  };
+}
+
+function toWindowRow(r: WindowDbRow): WindowRow {
+  return {
+    windowStart: r.window_start,
+    windowEnd: r.window_end,
+    wifiDevices: r.wifi_devices,
+    bluetoothDevices: r.bluetooth_devices,
+    bothDevices: r.both_devices,
+    randomizedDevices: r.randomized_devices,
+    frames: r.frames,
+    sensors: r.sensors,
+  };
+}
+
+/** Sightings keep what later grouping of randomized MACs needs, without raw addresses. */
+function sightingDetail(d: DeviceWindow): string {
+  return JSON.stringify({
+    ssids: d.ssids,
+    frameTypes: d.frameTypes,
+    ieFingerprints: d.ieFingerprints,
+    channels: d.channels,
+    seqFirst: d.seqFirst,
+    seqLast: d.seqLast,
+    vendor: d.vendor,
+    addressType: d.addressType,
+    name: d.name,
+  });
+}
+
+/**
+ * The embedded default store: one SQLite file in WAL mode (readers never block the writer,
+ * and a power cut loses at most the window being written, never a stored one).
+ */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly writeTx: (parts: readonly WindowSummary[]) => WriteResult;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    this.writeTx = this.db.transaction((parts: readonly WindowSummary[]) => this.writeParts(parts));
+  }
+
+  /** Compiles each SQL text once: ingest runs the same few statements for every device of every window. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  private migrate(): void {
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)',
+    );
+    const applied = new Set(
+      (this.db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id),
+    );
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.id)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
+          .run(migration.id, migration.name, Date.now() / 1000);
+      })();
+    }
+  }
+
+  async writeWindow(parts: readonly WindowSummary[]): Promise<WriteResult> {
+    if (parts.length === 0) return { stored: 0, duplicates: 0 };
+    const start = parts[0]!.windowStart;
+    if (parts.some((p) => p.windowStart !== start)) throw new RangeError('writeWindow parts must share one window start');
+    return this.writeTx(parts);
+  }
+
+  private writeParts(parts: readonly WindowSummary[]): WriteResult {
+    const windowStart = parts[0]!.windowStart;
+    const claim = this.sql(
+      'INSERT OR IGNORE INTO sensor_windows (sensor_id, window_start, window_end, frames, frames_with_rssi) VALUES (?, ?, ?, ?, ?)',
+    );
+    const fresh: WindowSummary[] = [];
+    for (const part of parts) {
+      const claimed = claim.run(part.sensorId, part.windowStart, part.windowEnd, part.frames, part.framesWithRssi);
+      if (claimed.changes === 1) fresh.push(part);
+    }
+    if (fresh.length === 0) return { stored: 0, duplicates: parts.length };
+
+    const seenBefore = this.sql(
+      'SELECT 1 FROM sightings WHERE window_start = ? AND medium = ? AND device_id = ? LIMIT 1',
+    );
+    // Keyed by medium too: a device's Wi-Fi and Bluetooth selves live in separate tables.
+    const byDevice = new Map<string, DeviceWindow[]>();
+    for (const part of fresh) {
+      for (const d of part.devices) {
+        const key = `${d.medium} ${d.deviceId}`;
+        const list = byDevice.get(key);
+        if (list === undefined) byDevice.set(key, [d]);
+        else list.push(d);
+      }
+    }
+    const alreadyCounted = new Set<string>();
+    for (const [key, [d]] of byDevice) {
+      if (seenBefore.get(windowStart, d!.medium, d!.deviceId) !== undefined) alreadyCounted.add(key);
+    }
+
+    const insertSighting = this.sql(`
+      INSERT INTO sightings (window_start, sensor_id, device_id, medium, randomized, frames, rssi_count, rssi_mean,
+        rssi_std, rssi_min, rssi_max, first_seen, last_seen, detail)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    for (const part of fresh) {
+      for (const d of part.devices) {
+        insertSighting.run(
+          part.windowStart,
+          part.sensorId,
+          d.deviceId,
+          d.medium,
+          d.randomized ? 1 : 0,
+          d.frames,
+          d.rssi?.count ?? 0,
+          d.rssi?.mean ?? null,
+          d.rssi?.std ?? null,
+          d.rssi?.min ?? null,
+          d.rssi?.max ?? null,
+          d.firstSeen,
+          d.lastSeen,
+          sightingDetail(d),
+        );
+      }
+    }
+
+    const windowMinutes = (parts[0]!.windowEnd - windowStart) / 60;
+    for (const [key, sightings] of byDevice) {
+      const { medium, deviceId } = sightings[0]!;
+      const table = DEVICE_TABLE[medium];
+      const row = this.sql(`SELECT * FROM ${table} WHERE device_id = ?`).get(deviceId) as DeviceDbRow | undefined;
+      const record = foldDeviceWindow(
+        row === undefined ? undefined : toRecord(row, medium),
+        sightings,
+        windowMinutes,
+        alreadyCounted.has(key),
+      );
+      this.upsertDevice(table, record);
+    }
+
+    this.refreshWindowRow(windowStart, parts[0]!.windowEnd);
+    return { stored: fresh.length, duplicates: parts.length - fresh.length };
+  }
+
+  private upsertDevice(table: string, r: DeviceRecord): void {
+    this
+      .sql(
+        `INSERT INTO ${table} (device_id, first_seen, last_seen, rssi_count, rssi_mean, rssi_std, rssi_min, rssi_max,
+          manufacturer, randomized, ssid, ssids, minutes_spent, windows_seen)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (device_id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+          rssi_count = excluded.rssi_count, rssi_mean = excluded.rssi_mean, rssi_std = excluded.rssi_std,
+          rssi_min = excluded.rssi_min, rssi_max = excluded.rssi_max, manufacturer = excluded.manufacturer,
+          randomized = excluded.randomized, ssid = excluded.ssid, ssids = excluded.ssids,
+          minutes_spent = excluded.minutes_spent, windows_seen = excluded.windows_seen`,
+      )
+      .run(
+        r.deviceId,
+        r.firstSeen,
+        r.lastSeen,
+        r.rssi?.count ?? 0,
+        r.rssi?.mean ?? null,
+        r.rssi?.std ?? null,
+        r.rssi?.min ?? null,
+        r.rssi?.max ?? null,
+        r.manufacturer,
+        r.randomized ? 1 : 0,
+        r.ssids.at(-1) ?? '',
+        JSON.stringify(r.ssids),
+        r.minutesSpent,
+        r.windowsSeen,
+      );
+  }
+
+  /** Derived from the sightings, so a late sensor window and a redelivery both leave it right. */
+  private refreshWindowRow(windowStart: number, windowEnd: number): void {
+    this
+      .sql(
+        `INSERT OR REPLACE INTO windows (window_start, window_end, wifi_devices, bluetooth_devices, both_devices,
+          randomized_devices, frames, sensors)
+        SELECT ?, ?,
+          (SELECT COUNT(DISTINCT device_id) FROM sightings WHERE window_start = ? AND medium = 'wifi'),
+          (SELECT COUNT(DISTINCT device_id) FROM sightings WHERE window_start = ? AND medium = 'ble'),
+          (SELECT COUNT(*) FROM (SELECT device_id FROM sightings WHERE window_start = ?
+             GROUP BY device_id HAVING COUNT(DISTINCT medium) = 2)),
+          (SELECT COUNT(DISTINCT device_id) FROM sightings WHERE window_start = ? AND randomized = 1),
+          (SELECT COALESCE(SUM(frames), 0) FROM sensor_windows WHERE window_start = ?),
+          (SELECT COUNT(*) FROM sensor_windows WHERE window_start = ?)`,
+      )
+      .run(windowStart, windowEnd, windowStart, windowStart, windowStart, windowStart, windowStart, windowStart);
+  }
+
+  async windows(from: number, to: number): Promise<WindowRow[]> {
+    const rows = this
+      .sql('SELECT * FROM windows WHERE window_start >= ? AND window_start < ? ORDER BY window_start')
+      .all(from, to) as WindowDbRow[];
+    return rows.map(toWindowRow);
+  }
+
+  async latestWindow(): Promise<WindowRow | undefined> {
+    const row = this.sql('SELECT * FROM windows ORDER BY window_start DESC LIMIT 1').get() as
+      | WindowDbRow
+      | undefined;
+    return row === undefined ? undefined : toWindowRow(row);
+  }
+
+  async devices(query: DeviceQuery): Promise<{ total: number; rows: DeviceRow[] }> {
+    const table = DEVICE_TABLE[query.medium];
+    const column = SORT_COLUMN[query.sort ?? 'lastSeen'];
+    const direction = (query.descending ?? true) ? 'DESC' : 'ASC';
+    const where = query.search ? `WHERE device_id LIKE @pattern ESCAPE '\\' OR manufacturer LIKE @pattern ESCAPE '\\' OR ssids LIKE @pattern ESCAPE '\\'` : '';
+    const params = { pattern: `%${(query.search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} ${where}`).get(params) as { n: number }).n;
+    const rows = this
+      .sql(
+        `SELECT * FROM ${table} ${where} ORDER BY ${column} IS NULL, ${column} ${direction}, device_id LIMIT @limit OFFSET @offset`,
+      )
+      .all({ ...params, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as DeviceDbRow[];
+    return { total, rows: rows.map((r) => toDeviceRow(r, query.medium)) };
+  }
+
+  async sightings(windowStart: number): Promise<SightingRow[]> {
+    const rows = this
+      .sql('SELECT * FROM sightings WHERE window_start = ? ORDER BY sensor_id, device_id')
+      .all(windowStart) as (Omit<SightingRow, 'windowStart'> & Record<string, unknown>)[];
+    return rows.map((r) => ({
+      windowStart: r['window_start'] as number,
+      sensorId: r['sensor_id'] as string,
+      deviceId: r['device_id'] as string,
+      medium: r['medium'] as Medium,
+      frames: r['frames'] as number,
+      rssiCount: r['rssi_count'] as number,
+      rssiMean: r['rssi_mean'] as number | null,
+      rssiStd: r['rssi_std'] as number | null,
+      rssiMin: r['rssi_min'] as number | null,
+      rssiMax: r['rssi_max'] as number | null,
+    }));
+  }
+
+  async totals(): Promise<StoreTotals> {
+    const one = <T>(sql: string) => this.sql(sql).get() as T;
+    const wifi = one<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM wifi');
+    const ble = one<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM bluetooth');
+    const win = one<{ n: number; first: number | null; last: number | null }>(
+      'SELECT COUNT(*) AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows',
+    );
+    const devices = wifi.n + ble.n;
+    return {
+      wifiDevices: wifi.n,
+      bluetoothDevices: ble.n,
+      windows: win.n,
+      averageMinutesSpent: devices === 0 ? 0 : ((wifi.m ?? 0) + (ble.m ?? 0)) / devices,
+      firstWindow: win.first,
+      lastWindow: win.last,
+    };
+  }
+
+  async resetMinutes(): Promise<void> {
+    this.db.transaction(() => {
+      this.db.exec('UPDATE wifi SET minutes_spent = 0');
+      this.db.exec('UPDATE bluetooth SET minutes_spent = 0');
+    })();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

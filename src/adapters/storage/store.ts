@@ -1,0 +1,94 @@
+import type { Medium, WindowSummary } from '../../core/model.ts';
+
+/** One row of the `windows` table: what the sensors heard together during one window. */
+export interface WindowRow {
+  windowStart: number;
+  windowEnd: number;
+  wifiDevices: number;
+  bluetoothDevices: number;
+  /** Devices whose id was heard on both Wi-Fi and Bluetooth in this window. */
+  bothDevices: number;
+  randomizedDevices: number;
+  frames: number;
+  sensors: number;
+}
+
+/** One row of the `wifi` or `bluetooth` table: the original tracker's per-device line. */
+export interface DeviceRow {
+  deviceId: string;
+  medium: Medium;
+  firstSeen: number;
+  lastSeen: number;
+  rssiMean: number | null;
+  rssiStd: number | null;
+  rssiCount: number;
+  manufacturer: string | null;
+  randomized: boolean;
+  /** Wi-Fi: SSIDs the device probed for; Bluetooth: advertised names. Attacker-controlled text. */
+  ssids: string[];
+  minutesSpent: number;
+  windowsSeen: number;
+}
+
+export interface SightingRow {
+  windowStart: number;
+  sensorId: string;
+  deviceId: string;
+  medium: Medium;
+  frames: number;
+  rssiCount: number;
+  rssiMean: number | null;
+  rssiStd: number | null;
+  rssiMin: number | null;
+  rssiMax: number | null;
+}
+
+export interface WriteResult {
+  /** Sensor windows stored by this call. */
+  stored: number;
+  /** Sensor windows that were already stored (a redelivery) and were left untouched. */
+  duplicates: number;
+}
+
+export type DeviceSortKey = 'lastSeen' | 'firstSeen' | 'rssiMean' | 'rssiStd' | 'manufacturer' | 'minutesSpent' | 'deviceId';
+
+export interface DeviceQuery {
+  medium: Medium;
+  sort?: DeviceSortKey;
+  descending?: boolean;
+  limit?: number;
+  offset?: number;
+  /** Case-insensitive substring of id, manufacturer or SSID/name. */
+  search?: string;
+}
+
+export interface StoreTotals {
+  wifiDevices: number;
+  bluetoothDevices: number;
+  windows: number;
+  /** Mean minutes spent over all devices in the device tables. */
+  averageMinutesSpent: number;
+  firstWindow: number | null;
+  lastWindow: number | null;
+}
+
+/**
+ * The one storage interface; SQLite (embedded default) and PostgreSQL implement it, and one
+ * contract suite runs against both. Async because PostgreSQL is.
+ */
+export interface Store {
+  /**
+   * Stores the sensor windows of one window start in one transaction. Idempotent by
+   * (sensorId, windowStart): a redelivered sensor window changes nothing, and a sensor window
+   * arriving after others of the same window is merged in without counting a device twice.
+   */
+  writeWindow(parts: readonly WindowSummary[]): Promise<WriteResult>;
+  windows(from: number, to: number): Promise<WindowRow[]>;
+  latestWindow(): Promise<WindowRow | undefined>;
+  devices(query: DeviceQuery): Promise<{ total: number; rows: DeviceRow[] }>;
+  sightings(windowStart: number): Promise<SightingRow[]>;
+  totals(): Promise<StoreTotals>;
+  /** Sets minutes spent to zero for every device; everything else stays. */
+  resetMinutes(): Promise<void>;
+  close(): Promise<void>;
+}

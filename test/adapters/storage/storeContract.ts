@@ -1,0 +1,171 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
+import type { Store } from '../../../src/adapters/storage/store.ts';
+
+/** One suite, every Store implementation (as MQTT.js tests its stores). */
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  const device = (id: string, rssis: number[], extra: Partial<DeviceWindow> = {}): DeviceWindow => {
+    const mean = rssis.reduce((a, b) => a + b, 0) / rssis.length;
+    return {
+      deviceId: id,
+      medium: 'wifi',
+      randomized: false,
+      vendor: 'Acme',
+      frames: rssis.length,
+      rssi: {
+        count: rssis.length,
+        mean,
+        std: Math.sqrt(rssis.reduce((a, r) => a + (r - mean) ** 2, 0) / rssis.length),
+        min: Math.min(...rssis),
+        max: Math.max(...rssis),
+      },
+      ssids: [],
+      frameTypes: { 'probe-req': rssis.length },
+      ieFingerprints: [],
+      channels: [6],
+      firstSeen: 0,
+      lastSeen: 0,
+      ...extra,
+    };
+  };
+  const window = (sensorId: string, start: number, devices: DeviceWindow[]): WindowSummary => ({
+    schema: 1,
+    sensorId,
+    windowStart: start,
+    windowEnd: start + 60,
+    frames: devices.reduce((a, d) => a + d.frames, 0),
+    framesWithRssi: devices.reduce((a, d) => a + (d.rssi?.count ?? 0), 0),
+    devices: devices.map((d) => ({ ...d, firstSeen: start + 1, lastSeen: start + 50 })),
+  });
+
+  test(`${name}: minutes spent count the windows a device was seen in`, async () => {
+    const store = await open();
+    try {
+      await store.writeWindow([window('s1', 60, [device('a', [-60, -62]), device('b', [-80])])]);
+      await store.writeWindow([window('s1', 120, [device('a', [-64])])]);
+      await store.writeWindow([window('s1', 180, [device('a', [-66], { ssids: ['home'] })])]);
+      const { total, rows } = await store.devices({ medium: 'wifi', sort: 'minutesSpent' });
+      assert.equal(total, 2);
+      const a = rows[0]!;
+      assert.equal(a.deviceId, 'a');
+      assert.equal(a.minutesSpent, 3);
+      assert.equal(a.windowsSeen, 3);
+      assert.equal(a.rssiCount, 4);
+      assert.ok(Math.abs(a.rssiMean! - -63) < 1e-9);
+      assert.ok(Math.abs(a.rssiStd! - Math.sqrt(5)) < 1e-9); // population std of -60,-62,-64,-66
+      assert.deepEqual(a.ssids, ['home']);
+      assert.equal(a.firstSeen, 61);
+      assert.equal(a.lastSeen, 230);
+      assert.equal(rows[1]!.minutesSpent, 1);
+      const windows = await store.windows(0, 1e9);
+      assert.deepEqual(
+        windows.map((w) => [w.windowStart, w.wifiDevices]),
+        [
+          [60, 2],
+          [120, 1],
+          [180, 1],
+        ],
+      );
+      const totals = await store.totals();
+      assert.equal(totals.wifiDevices, 2);
+      assert.equal(totals.windows, 3);
+      assert.equal(totals.averageMinutesSpent, 2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: a redelivered sensor window changes nothing`, async () => {
+    const store = await open();
+    try {
+      const w = window('s1', 60, [device('a', [-60])]);
+      assert.deepEqual(await store.writeWindow([w]), { stored: 1, duplicates: 0 });
+      assert.deepEqual(await store.writeWindow([w]), { stored: 0, duplicates: 1 });
+      const { rows } = await store.devices({ medium: 'wifi' });
+      assert.equal(rows[0]!.minutesSpent, 1);
+      assert.equal(rows[0]!.rssiCount, 1);
+      assert.equal((await store.sightings(60)).length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: several sensors in one window count a device once, even when one arrives late`, async () => {
+    const store = await open();
+    try {
+      await store.writeWindow([window('s1', 60, [device('a', [-60]), device('b', [-70])])]);
+      await store.writeWindow([window('s2', 60, [device('a', [-80]), device('c', [-75])])]);
+      const w = (await store.windows(0, 1e9))[0]!;
+      assert.equal(w.wifiDevices, 3);
+      assert.equal(w.sensors, 2);
+      assert.equal(w.frames, 4);
+      const a = (await store.devices({ medium: 'wifi', search: 'a' })).rows.find((r) => r.deviceId === 'a')!;
+      assert.equal(a.minutesSpent, 1);
+      assert.equal(a.rssiCount, 2);
+      assert.equal(a.rssiMean, -70);
+      assert.equal((await store.sightings(60)).length, 4);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: Wi-Fi and Bluetooth go to their own tables; "both" counts ids heard on both`, async () => {
+    const store = await open();
+    try {
+      await store.writeWindow([
+        window('s1', 60, [device('a', [-60]), device('a', [-50], { medium: 'ble', name: 'Watch' }), device('z', [-70], { medium: 'ble' })]),
+      ]);
+      const w = (await store.windows(0, 1e9))[0]!;
+      assert.equal(w.wifiDevices, 1);
+      assert.equal(w.bluetoothDevices, 2);
+      assert.equal(w.bothDevices, 1);
+      const ble = await store.devices({ medium: 'ble', sort: 'deviceId', descending: false });
+      assert.deepEqual(
+        ble.rows.map((r) => [r.deviceId, r.ssids]),
+        [
+          ['a', ['Watch']],
+          ['z', []],
+        ],
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: reset sets minutes to zero and keeps everything else`, async () => {
+    const store = await open();
+    try {
+      await store.writeWindow([window('s1', 60, [device('a', [-60])])]);
+      await store.writeWindow([window('s1', 120, [device('a', [-60])])]);
+      await store.resetMinutes();
+      const { rows } = await store.devices({ medium: 'wifi' });
+      assert.equal(rows[0]!.minutesSpent, 0);
+      assert.equal(rows[0]!.windowsSeen, 2);
+      assert.equal((await store.windows(0, 1e9)).length, 2);
+      await store.writeWindow([window('s1', 180, [device('a', [-60])])]);
+      assert.equal((await store.devices({ medium: 'wifi' })).rows[0]!.minutesSpent, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: search, sort and paging of the device table; search text is not a pattern`, async () => {
+    const store = await open();
+    try {
+      const devices = Array.from({ length: 25 }, (_, i) =>
+        device(`dev${String(i).padStart(2, '0')}`, [-40 - i], { vendor: i % 2 ? 'Apple, Inc.' : 'Samsung', ssids: i === 3 ? ['100%_free'] : [] }),
+      );
+      await store.writeWindow([window('s1', 60, devices)]);
+      const page = await store.devices({ medium: 'wifi', sort: 'rssiMean', descending: true, limit: 10, offset: 10 });
+      assert.equal(page.total, 25);
+      assert.deepEqual(page.rows.map((r) => r.deviceId)[0], 'dev10');
+      assert.equal(page.rows.length, 10);
+      assert.equal((await store.devices({ medium: 'wifi', search: 'apple' })).total, 12);
+      assert.equal((await store.devices({ medium: 'wifi', search: '100%_' })).total, 1);
+      assert.equal((await store.devices({ medium: 'wifi', search: '%' })).total, 1);
+    } finally {
+      await store.close();
+    }
+  });
+}
