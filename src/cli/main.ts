@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './demoCommand.ts';
+import { replayCommand } from './replayCommand.ts';
+
+export function buildProgram(): Command {
+  return new Command('airtrace')
+    .description(
+      'Passive Wi-Fi and Bluetooth presence analytics and indoor positioning.\n' +
+        'Raw MAC addresses stay in memory: everything stored or shown uses a keyed hash.',
+    )
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .addCommand(demoCommand())
+    .addCommand(replayCommand());
+}
+
+/** Errors we expect (bad input, missing files) print one line; only bugs print a stack. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`airtrace: ${message}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Observation } from '../model.ts';
+import type { CaptureRecord } from './captureReader.ts';
+import { decodeWifiRecord } from './wifiFrame.ts';
+
+/** What one record became: an observation, a frame that names no transmitter (ACK, CTS), or bad input. */
+export type RecordOutcome =
+  | { kind: 'observation'; observation: Observation }
+  | { kind: 'no-transmitter'; hasRssi: boolean }
+  | { kind: 'skipped'; reason: string; message: string };
+
+const NO_TRANSMITTER_WITH_RSSI: RecordOutcome = { kind: 'no-transmitter', hasRssi: true };
+const NO_TRANSMITTER_WITHOUT_RSSI: RecordOutcome = { kind: 'no-transmitter', hasRssi: false };
+
+/**
+ * Turns one capture record into an observation of the sensor that captured it. Link types are
+ * dispatched here so every reader (file, stdin, live dumpcap) shares one decoding path.
+ */
+export function decodeRecord(record: CaptureRecord, sensorId: string): RecordOutcome {
+  const frame = decodeWifiRecord(record.linkType, record.data);
+  if ('error' in frame) return { kind: 'skipped', reason: frame.error, message: frame.message };
+  if (frame.badFcs) return { kind: 'skipped', reason: 'bad-fcs', message: 'frame failed its FCS check' };
+  if (frame.transmitter === undefined) {
+    return frame.rssi === undefined ? NO_TRANSMITTER_WITHOUT_RSSI : NO_TRANSMITTER_WITH_RSSI;
+  }
+  const observation: Observation = {
+    t: record.t,
+    sensorId,
+    medium: 'wifi',
+    mac: frame.transmitter,
+    frameType: frame.frameType,
+  };
+  if (frame.rssi !== undefined) observation.rssi = frame.rssi;
+  if (frame.channel !== undefined) observation.channel = frame.channel;
+  if (frame.freqMhz !== undefined) observation.freqMhz = frame.freqMhz;
+  if (frame.seq !== undefined) observation.seq = frame.seq;
+  if (frame.ssid !== undefined) observation.ssid = frame.ssid;
+  if (frame.ieFingerprint !== undefined) observation.ieFingerprint = frame.ieFingerprint;
+  return { kind: 'observation', observation };
+}
