@@ -18,7 +18,11 @@ export class HubIngest {
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
 
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Called after each window start's parts are committed, e.g. to push it to dashboards. */
+    private readonly onStored: (windowStart: number) => void = () => {},
+  ) {}
 
   accept(summary: WindowSummary): void {
     this.counters.sensorWindows++;
@@ -47,6 +51,7 @@ export class HubIngest {
           const result = await this.store.writeWindow(parts);
           this.counters.stored += result.stored;
           this.counters.duplicates += result.duplicates;
+          if (result.stored > 0) this.onStored(parts[0]!.windowStart);
         } catch (error) {
           this.failure ??= error;
         }

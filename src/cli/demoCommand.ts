@@ -1,44 +1,50 @@
 import { Command } from 'commander';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { replay } from '../app/replay.ts';
-import { loadOrCreateSiteKey } from '../adapters/identity/siteKeyFile.ts';
-import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
-import { ProgressBar } from './progressBar.ts';
-import { wifiTable } from './replayCommand.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo } from '../app/demo.ts';
+import { positiveNumber } from './replayCommand.ts';
 
-export const DEMO_DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../demo-data');
-export const DEMO_CAPTURES = ['brno-sc6-61_2022-10-18.pcap'];
+interface DemoFlags {
+  port: number;
+  host: string;
+  db?: string;
+  speed: number;
+  token?: string;
+  liveMinutes: number;
+}
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .summary('replay the shipped real recordings (the embedded default)')
+    .summary('the embedded default: replay real recordings into the live dashboard')
     .description(
-      'Replays real recordings shipped with airtrace (a university lab, 2022-10-18, see demo-data/NOTICE.md)\n' +
-        'into a SQLite database and prints the Wi-Fi table.',
+      'Starts the hub with SQLite and an in-process bus, serves the dashboard, and replays real recordings\n' +
+        'shipped with airtrace (a university lab on 2022-10-18, see demo-data/NOTICE.md): everything but the\n' +
+        'last hour at once, then the last hour window by window in accelerated time. Stop it with Ctrl-C.',
     )
-    .option('--db <file>', 'SQLite database to write', 'airtrace-demo.db')
-    .action(async (flags: { db: string }) => {
-      const store = new SqliteStore(flags.db);
-      const bar = new ProgressBar();
-      try {
-        const report = await replay({
-          inputs: DEMO_CAPTURES.map((name) => ({ path: join(DEMO_DATA_DIR, name) })),
-          store,
-          windowSeconds: 60,
-          sensorId: 'demo',
-          siteKey: loadOrCreateSiteKey(`${flags.db}.key`),
-          onProgress: ({ path, bytes, totalBytes }) => bar.update(path, bytes, totalBytes),
-        });
-        bar.done();
-        const { rows } = await store.devices({ medium: 'wifi', sort: 'minutesSpent', limit: 15 });
-        process.stdout.write(`${wifiTable(rows)}\n\n`);
-        process.stdout.write(
-          `${report.frames} frames, ${report.wifiDevices} Wi-Fi devices, ${report.windows} windows; stored in ${flags.db}\n`,
-        );
-      } finally {
-        bar.done();
-        await store.close();
-      }
+    .option('--port <port>', 'HTTP port', (v) => Number.parseInt(v, 10), 8050)
+    .option('--host <address>', 'address to bind (anything but loopback needs --token)', '127.0.0.1')
+    .option('--db <file>', 'SQLite database (default: a new one in a temporary folder)')
+    .option('--speed <n>', 'replay speed, times real time', positiveNumber, 60)
+    .option('--live-minutes <n>', 'minutes at the end of the recording replayed live', positiveNumber, 60)
+    .option('--token <secret>', 'require this token on the API, events and exports')
+    .action(async (flags: DemoFlags) => {
+      const dbPath = flags.db ?? join(mkdtempSync(join(tmpdir(), 'airtrace-demo-')), 'airtrace.db');
+      const demo = await startDemo({
+        port: flags.port,
+        host: flags.host,
+        dbPath,
+        speed: flags.speed,
+        liveSeconds: flags.liveMinutes * 60,
+        ...(flags.token === undefined ? {} : { token: flags.token }),
+        log: (line) => process.stderr.write(`airtrace: ${line}\n`),
+      });
+      const url = flags.token === undefined ? demo.url : `${demo.url}?token=${encodeURIComponent(flags.token)}`;
+      process.stdout.write(`airtrace dashboard: ${url}\n(database: ${dbPath}; Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await demo.stop();
     });
 }

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify';
+import type { Medium } from '../../core/model.ts';
+import type { ApiDevices, ApiSummary, ApiWindows } from './apiTypes.ts';
+import { estimateOf, toApiDevice, toApiWindow } from './apiMapping.ts';
+import { descending, optionalNumber, searchText, sortKey } from './queryParams.ts';
+import { RequestError, type ServerOptions } from './server.ts';
+
+const MEDIUM_BY_PATH: Record<string, Medium> = { wifi: 'wifi', bluetooth: 'ble' };
+const DEFAULT_RANGE_SECONDS = 3600;
+const MAX_RANGE_WINDOWS = 50_000;
+
+export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: ServerOptions): void {
+  const { windowSeconds, ratio, siteName } = hub.options;
+
+  app.get('/api/summary', async (): Promise<ApiSummary> => {
+    await hub.ingest.flush();
+    const [latest, totals] = await Promise.all([hub.store.latestWindow(), hub.store.totals()]);
+    const devices = totals.wifiDevices + totals.bluetoothDevices;
+    return {
+      site: {
+        name: siteName,
+        projectUrl,
+        sensors: hub.sensorStates().map((s) => ({
+          id: s.id,
+          status: hub.isOnline(s) ? 'online' : 'offline',
+          lastWindowStart: s.lastWindowStart,
+        })),
+      },
+      scanning: hub.scanning,
+      windowSeconds,
+      ratio,
+      current: latest === undefined ? null : toApiWindow(latest, ratio),
+      totals: {
+        wifi: totals.wifiDevices,
+        bluetooth: totals.bluetoothDevices,
+        devices,
+        estimate: estimateOf(devices, ratio),
+        windows: totals.windows,
+        averageMinutesSpent: Math.round(totals.averageMinutesSpent * 100) / 100,
+      },
+      data: hub.dataState,
+    };
+  });
+
+  app.get('/api/windows', async (request): Promise<ApiWindows> => {
+    const query = request.query as Record<string, unknown>;
+    let to = optionalNumber(query, 'to', 0);
+    let from = optionalNumber(query, 'from', 0);
+    if (to === undefined) {
+      const latest = await hub.store.latestWindow();
+      to = latest === undefined ? 0 : latest.windowEnd;
+      if (from !== undefined && from > to) to = from + DEFAULT_RANGE_SECONDS;
+    }
+    from ??= to - DEFAULT_RANGE_SECONDS;
+    if (from > to) throw new RequestError(400, 'bad-request', 'from must not be after to');
+    if ((to - from) / windowSeconds > MAX_RANGE_WINDOWS) {
+      throw new RequestError(400, 'bad-request', `at most ${MAX_RANGE_WINDOWS} windows per request`);
+    }
+    const rows = await hub.store.windows(from, to);
+    return { from, to, windows: rows.map((w) => toApiWindow(w, ratio)) };
+  });
+
+  app.get('/api/devices/:medium', async (request): Promise<ApiDevices> => {
+    const medium = MEDIUM_BY_PATH[(request.params as { medium: string }).medium];
+    if (medium === undefined) throw new RequestError(404, 'not-found', 'devices are under /api/devices/wifi and /api/devices/bluetooth');
+    const query = request.query as Record<string, unknown>;
+    const search = searchText(query);
+    const sort = sortKey(query);
+    const { total, rows } = await hub.store.devices({
+      medium,
+      descending: descending(query),
+      limit: optionalNumber(query, 'limit', 1, 1000) ?? 50,
+      offset: optionalNumber(query, 'offset', 0) ?? 0,
+      ...(sort === undefined ? {} : { sort }),
+      ...(search === undefined ? {} : { search }),
+    });
+    return { total, rows: rows.map(toApiDevice) };
+  });
+
+  app.post('/api/reset-time', async () => {
+    await hub.ingest.flush();
+    await hub.resetTime();
+    return { ok: true };
+  });
+
+  app.post('/api/save', async () => {
+    const saved = await hub.save();
+    return { ...saved, download: '/api/export/saved.txt' };
+  });
+}

@@ -1,0 +1,158 @@
+import { createReadStream } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createMacHasher } from '../core/identity/keyedHash.ts';
+import { vendorOfWifiMac } from '../core/identity/vendor.ts';
+import type { Observation } from '../core/model.ts';
+import { windowStartOf } from '../core/window/windowBounds.ts';
+import { Windower } from '../core/window/windower.ts';
+import { readCaptureStream } from '../adapters/capture/captureSource.ts';
+import { loadOrCreateSiteKey } from '../adapters/identity/siteKeyFile.ts';
+import { loadOuiTable } from '../adapters/identity/ouiTable.ts';
+import { checkBindSecurity } from '../adapters/http/auth.ts';
+import { buildServer } from '../adapters/http/server.ts';
+import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
+import type { Store } from '../adapters/storage/store.ts';
+import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
+import { Hub } from './hub.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEMO_DATA_DIR = join(ROOT, 'demo-data');
+export const WEB_ROOT = join(ROOT, 'web/dist');
+export const PROJECT_URL = 'https://github.com/airtrace/airtrace';
+
+/** Real recordings shipped for the demo (see demo-data/NOTICE.md), each heard by one sensor. */
+export const DEMO_RECORDINGS = [{ file: 'brno-sc6-61_2022-10-18.pcap', sensorId: 'brno-lab' }];
+
+export interface DemoOptions {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** How many times faster than real time the recording is replayed. */
+  speed: number;
+  token?: string;
+  /** The last part of the recording replayed live; everything before is loaded at once. */
+  liveSeconds?: number;
+  windowSeconds?: number;
+  ratio?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningDemo {
+  url: string;
+  store: Store;
+  hub: Hub;
+  /** Resolves when the whole recording has been replayed. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Share of each replayed window spent "scanning", like the original's 10 s scan each minute, only longer. */
+const SCAN_SHARE = 0.7;
+
+async function loadObservations(path: string, sensorId: string): Promise<Observation[]> {
+  const observations: Observation[] = [];
+  const result = await readCaptureStream(createReadStream(path), {
+    sensorId,
+    onObservation: (o) => observations.push(o),
+  });
+  if (result.fatal !== undefined) throw new Error(`${path}: ${result.fatal}`);
+  return observations.sort((a, b) => a.t - b.t);
+}
+
+/**
+ * The embedded default: a hub with SQLite and an in-process bus, fed by a sensor that replays
+ * real recordings window by window, faster than real time, into the live dashboard.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  checkBindSecurity(options.host, options.token);
+  const windowSeconds = options.windowSeconds ?? 60;
+  const log = options.log ?? (() => {});
+  const store = new SqliteStore(options.dbPath);
+  const bus = new InProcessBus((error) => log(`bus listener failed: ${(error as Error).message}`));
+  const hub = new Hub({
+    store,
+    bus,
+    siteName: 'demo: lab sc6-61, Brno University of Technology, 2022-10-18',
+    windowSeconds,
+    ratio: options.ratio ?? 0.7,
+    exportDir: dirname(resolve(options.dbPath)),
+    log,
+  });
+  hub.start();
+  const server = await buildServer({
+    hub,
+    webRoot: WEB_ROOT,
+    projectUrl: PROJECT_URL,
+    ...(options.token === undefined ? {} : { token: options.token }),
+  });
+  await server.listen({ port: options.port, host: options.host });
+  const address = server.server.address();
+  if (address === null || typeof address === 'string') throw new Error('the HTTP server has no TCP address');
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}/`;
+
+  const oui = loadOuiTable();
+  const windower = new Windower({
+    windowSeconds,
+    // The replay closes each window itself once its frames are in.
+    latenessSeconds: 0,
+    hashMac: createMacHasher(loadOrCreateSiteKey(`${options.dbPath}.key`)),
+    vendorOf: (d) => (d.medium === 'wifi' ? vendorOfWifiMac(d.mac, oui) : null),
+    onWindow: (summary) => bus.publish('window', summary),
+  });
+  const abort = new AbortController();
+
+  const replayLive = async (): Promise<void> => {
+    const recordings = await Promise.all(
+      DEMO_RECORDINGS.map(({ file, sensorId }) => loadObservations(join(DEMO_DATA_DIR, file), sensorId)),
+    );
+    const observations = recordings.flat().sort((a, b) => a.t - b.t);
+    if (observations.length === 0) return;
+    const sensorIds = DEMO_RECORDINGS.map((r) => r.sensorId);
+    const end = observations.at(-1)!.t;
+    const liveFrom = windowStartOf(end - (options.liveSeconds ?? 3600), windowSeconds);
+    let i = 0;
+    while (i < observations.length && observations[i]!.t < liveFrom) windower.add(observations[i++]!);
+    windower.advanceTo(liveFrom + windowSeconds);
+    await hub.ingest.flush();
+    log(`loaded ${i} frames of history; replaying the last ${((end - liveFrom) / 60).toFixed(0)} minutes live`);
+
+    const windowMs = (windowSeconds / options.speed) * 1000;
+    for (let start = liveFrom; start <= end && !abort.signal.aborted; start += windowSeconds) {
+      for (const sensorId of sensorIds) bus.publish('status', { sensorId, scanning: true, at: Date.now() / 1000 });
+      const windowEnd = start + windowSeconds;
+      // Frames arrive through the scan in a few bursts, as a live capture's would.
+      const slices = 4;
+      for (let s = 1; s <= slices && !abort.signal.aborted; s++) {
+        const until = start + (windowSeconds * s) / slices;
+        while (i < observations.length && observations[i]!.t < until) windower.add(observations[i++]!);
+        await sleep((windowMs * SCAN_SHARE) / slices, undefined, { signal: abort.signal }).catch(() => {});
+      }
+      windower.advanceTo(windowEnd);
+      for (const sensorId of sensorIds) bus.publish('status', { sensorId, scanning: false, at: Date.now() / 1000 });
+      await sleep(windowMs * (1 - SCAN_SHARE), undefined, { signal: abort.signal }).catch(() => {});
+    }
+    windower.flush();
+    await hub.ingest.flush();
+    log('replay finished; the dashboard stays up');
+  };
+
+  const done = replayLive();
+  done.catch((error: Error) => log(`demo replay failed: ${error.message}`));
+
+  return {
+    url,
+    store,
+    hub,
+    done,
+    async stop() {
+      abort.abort();
+      await done.catch(() => {});
+      await server.close();
+      await hub.stop();
+      await store.close();
+    },
+  };
+}

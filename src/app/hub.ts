@@ -1,0 +1,147 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InProcessBus, SensorStatus } from '../adapters/transport/inProcessBus.ts';
+import type { DeviceQuery, DeviceRow, Store, WindowRow } from '../adapters/storage/store.ts';
+import { renderTextExport } from '../adapters/http/exports.ts';
+import { HubIngest } from './hubIngest.ts';
+
+export interface HubOptions {
+  store: Store;
+  bus: InProcessBus;
+  siteName: string;
+  windowSeconds: number;
+  /** Detectable people per person (the original tracker's ratio). */
+  ratio: number;
+  /** Where "Save data" writes its text files. */
+  exportDir: string;
+  /** Wall clock in Unix seconds; injected so tests can move it. */
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+export interface SensorState {
+  id: string;
+  scanning: boolean;
+  lastHeardAt: number;
+  lastWindowStart: number | null;
+}
+
+export interface HubEvents {
+  windowStored: (row: WindowRow) => void;
+  status: (status: SensorStatus) => void;
+  saved: (saved: { savedAt: number; path: string }) => void;
+  reset: (at: number) => void;
+}
+
+/**
+ * The hub: subscribes to sensor windows, stores them, remembers what the dashboard shows
+ * besides the tables (sensor status, when data was last saved) and tells listeners.
+ */
+export class Hub {
+  readonly ingest: HubIngest;
+  private readonly sensors = new Map<string, SensorState>();
+  private readonly listeners = new Set<Partial<HubEvents>>();
+  private unsubscribe: (() => void)[] = [];
+  private savedAt: number | null = null;
+  private savedPath: string | null = null;
+  private readonly now: () => number;
+
+  constructor(readonly options: HubOptions) {
+    this.now = options.now ?? (() => Date.now() / 1000);
+    this.ingest = new HubIngest(options.store, (windowStart) => void this.announceWindow(windowStart));
+  }
+
+  start(): void {
+    this.unsubscribe = [
+      this.options.bus.subscribe('window', (summary) => {
+        const sensor = this.sensor(summary.sensorId);
+        sensor.lastWindowStart = Math.max(sensor.lastWindowStart ?? -Infinity, summary.windowStart);
+        sensor.lastHeardAt = this.now();
+        this.ingest.accept(summary);
+      }),
+      this.options.bus.subscribe('status', (status) => {
+        const sensor = this.sensor(status.sensorId);
+        sensor.scanning = status.scanning;
+        sensor.lastHeardAt = this.now();
+        this.emit('status', status);
+      }),
+    ];
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    await this.ingest.flush();
+  }
+
+  on(listener: Partial<HubEvents>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get store(): Store {
+    return this.options.store;
+  }
+
+  get scanning(): boolean {
+    return [...this.sensors.values()].some((s) => s.scanning);
+  }
+
+  sensorStates(): SensorState[] {
+    return [...this.sensors.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** A sensor is online while it has been heard within three windows. */
+  isOnline(sensor: SensorState): boolean {
+    return this.now() - sensor.lastHeardAt <= 3 * this.options.windowSeconds;
+  }
+
+  get dataState(): { savedAt: number | null; path: string | null } {
+    return { savedAt: this.savedAt, path: this.savedPath };
+  }
+
+  async resetTime(): Promise<void> {
+    await this.options.store.resetMinutes();
+    this.emit('reset', this.now());
+  }
+
+  /** Writes both device tables and the windows to a text file on the hub, as the original's "Save data". */
+  async save(): Promise<{ savedAt: number; path: string }> {
+    await this.ingest.flush();
+    const all = async (medium: DeviceQuery['medium']): Promise<DeviceRow[]> =>
+      (await this.options.store.devices({ medium, limit: 1_000_000, sort: 'lastSeen' })).rows;
+    const savedAt = this.now();
+    const stamp = new Date(savedAt * 1000).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+    mkdirSync(this.options.exportDir, { recursive: true });
+    const path = join(this.options.exportDir, `airtrace-${stamp}.txt`);
+    writeFileSync(path, renderTextExport(await all('wifi'), await all('ble'), savedAt), { mode: 0o640 });
+    this.savedAt = savedAt;
+    this.savedPath = path;
+    this.emit('saved', { savedAt, path });
+    return { savedAt, path };
+  }
+
+  private sensor(id: string): SensorState {
+    let sensor = this.sensors.get(id);
+    if (sensor === undefined) {
+      sensor = { id, scanning: false, lastHeardAt: this.now(), lastWindowStart: null };
+      this.sensors.set(id, sensor);
+    }
+    return sensor;
+  }
+
+  private async announceWindow(windowStart: number): Promise<void> {
+    const [row] = await this.options.store.windows(windowStart, windowStart + 1e-6);
+    if (row !== undefined) this.emit('windowStored', row);
+  }
+
+  private emit<K extends keyof HubEvents>(event: K, ...args: Parameters<HubEvents[K]>): void {
+    for (const listener of this.listeners) {
+      try {
+        (listener[event] as ((...a: Parameters<HubEvents[K]>) => void) | undefined)?.(...args);
+      } catch (error) {
+        this.options.log?.(`hub listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
