@@ -1,0 +1,207 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
+import { Hub } from '../../../src/app/hub.ts';
+import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
+import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
+import { buildServer } from '../../../src/adapters/http/server.ts';
+import { BindSecurityError, checkBindSecurity } from '../../../src/adapters/http/auth.ts';
+import { csvTextCell } from '../../../src/adapters/http/exports.ts';
+import type { ApiSummary } from '../../../src/adapters/http/apiTypes.ts';
+
+const HOSTILE_SSID = '<img src=x onerror=alert(1)>';
+const FORMULA_SSID = '=HYPERLINK("http://evil.example","click")';
+
+function device(id: string, ssids: string[], medium: DeviceWindow['medium'] = 'wifi'): DeviceWindow {
+  return {
+    deviceId: id,
+    medium,
+    randomized: false,
+    vendor: '@Vendor',
+    frames: 2,
+    rssi: { count: 2, mean: -60, std: 1, min: -61, max: -59 },
+    ssids,
+    frameTypes: { 'probe-req': 2 },
+    ieFingerprints: [],
+    channels: [1],
+    firstSeen: 1000,
+    lastSeen: 1010,
+  };
+}
+
+function window(start: number, devices: DeviceWindow[]): WindowSummary {
+  return { schema: 1, sensorId: 's1', windowStart: start, windowEnd: start + 60, frames: 4, framesWithRssi: 4, devices };
+}
+
+async function setup(token?: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'airtrace-http-'));
+  const store = new SqliteStore(join(dir, 'hub.db'));
+  const bus = new InProcessBus();
+  const hub = new Hub({ store, bus, siteName: 'test site', windowSeconds: 60, ratio: 0.7, exportDir: dir });
+  hub.start();
+  const app = await buildServer({
+    hub,
+    webRoot: join(dir, 'no-web'),
+    projectUrl: 'https://example.org',
+    ...(token === undefined ? {} : { token }),
+  });
+  bus.publish('window', window(960, [device('aa', [HOSTILE_SSID]), device('bb', [FORMULA_SSID]), device('cc', [], 'ble')]));
+  await hub.ingest.flush();
+  return {
+    dir,
+    hub,
+    bus,
+    app,
+    async close() {
+      await app.close();
+      await hub.stop();
+      await store.close();
+    },
+  };
+}
+
+test('summary: current window, totals and the ratio-corrected estimate', async () => {
+  const s = await setup();
+  try {
+    const response = await s.app.inject({ url: '/api/summary' });
+    assert.equal(response.statusCode, 200);
+    const summary = response.json() as ApiSummary;
+    assert.equal(summary.current?.wifi, 2);
+    assert.equal(summary.current?.bluetooth, 1);
+    assert.equal(summary.current?.devices, 3);
+    assert.equal(summary.current?.estimate, 4.3); // 3 / 0.7
+    assert.equal(summary.totals.devices, 3);
+    assert.equal(summary.totals.averageMinutesSpent, 1);
+    assert.deepEqual(summary.data, { savedAt: null, path: null });
+    assert.equal(summary.site.sensors[0]?.id, 's1');
+  } finally {
+    await s.close();
+  }
+});
+
+test('errors have one shape', async () => {
+  const s = await setup();
+  try {
+    for (const [url, status, code] of [
+      ['/api/nothing', 404, 'not-found'],
+      ['/api/devices/wifi?sort=evil', 400, 'bad-request'],
+      ['/api/devices/wifi?limit=-1', 400, 'bad-request'],
+      ['/api/windows?from=10&to=5', 400, 'bad-request'],
+      ['/api/export/saved.txt', 404, 'not-saved'],
+    ] as const) {
+      const response = await s.app.inject({ url });
+      assert.equal(response.statusCode, status, url);
+      assert.equal((response.json() as { error: { code: string } }).error.code, code, url);
+    }
+  } finally {
+    await s.close();
+  }
+});
+
+test('CSV exports cannot run a formula, and keep the text', async () => {
+  const s = await setup();
+  try {
+    const csv = (await s.app.inject({ url: '/api/export/wifi.csv' })).body;
+    assert.ok(csv.includes(`"'=HYPERLINK(""http://evil.example"",""click"")"`), csv);
+    assert.ok(csv.includes(`"'@Vendor"`));
+    for (const line of csv.split('\r\n')) {
+      for (const cell of line.split(',')) assert.doesNotMatch(cell, /^[=+@]/, `cell ${cell}`);
+    }
+    assert.equal(csvTextCell('-2+3'), `"'-2+3"`);
+    assert.equal(csvTextCell('plain'), 'plain');
+    const json = (await s.app.inject({ url: '/api/export/wifi.json' })).json() as { ssids: string[] }[];
+    assert.ok(json.some((d) => d.ssids.includes(HOSTILE_SSID)));
+  } finally {
+    await s.close();
+  }
+});
+
+test('save writes the tables to a text file on the hub and changes the data state', async () => {
+  const s = await setup();
+  try {
+    const saved = (await s.app.inject({ method: 'POST', url: '/api/save' })).json() as { path: string; savedAt: number };
+    assert.ok(saved.path.startsWith(s.dir));
+    const text = readFileSync(saved.path, 'utf8');
+    assert.match(text, /Wi-Fi \(2 devices\)/);
+    assert.match(text, /Bluetooth \(1 devices\)/);
+    const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
+    assert.equal(summary.data.path, saved.path);
+    assert.equal((await s.app.inject({ url: '/api/export/saved.txt' })).body, text);
+  } finally {
+    await s.close();
+  }
+});
+
+test('reset time zeroes minutes spent', async () => {
+  const s = await setup();
+  try {
+    await s.app.inject({ method: 'POST', url: '/api/reset-time' });
+    const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
+    assert.equal(summary.totals.averageMinutesSpent, 0);
+    assert.equal(summary.totals.devices, 3);
+  } finally {
+    await s.close();
+  }
+});
+
+test('with a token, API, events and exports answer 401 without it', async () => {
+  const s = await setup('s3cret');
+  try {
+    for (const url of ['/api/summary', '/api/events', '/api/export/wifi.csv', '/api/devices/wifi']) {
+      const response = await s.app.inject({ url });
+      assert.equal(response.statusCode, 401, url);
+      assert.equal((response.json() as { error: { code: string } }).error.code, 'unauthorized');
+    }
+    assert.equal((await s.app.inject({ url: '/api/summary?token=wrong' })).statusCode, 401);
+    assert.equal((await s.app.inject({ url: '/api/summary?token=s3cret' })).statusCode, 200);
+    const bearer = await s.app.inject({ url: '/api/summary', headers: { authorization: 'Bearer s3cret' } });
+    assert.equal(bearer.statusCode, 200);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a non-loopback bind without a token is refused', () => {
+  assert.throws(() => checkBindSecurity('0.0.0.0', undefined), BindSecurityError);
+  assert.throws(() => checkBindSecurity('192.168.1.5', ''), /--token/);
+  assert.doesNotThrow(() => checkBindSecurity('0.0.0.0', 'tok'));
+  assert.doesNotThrow(() => checkBindSecurity('127.0.0.1', undefined));
+  assert.doesNotThrow(() => checkBindSecurity('::1', undefined));
+});
+
+test('a stored window reaches an SSE client', async () => {
+  const s = await setup();
+  try {
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = s.app.server.address() as { port: number };
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${address.port}/api/events`, { signal: controller.signal });
+    assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    s.bus.publish('window', window(1020, [device('dd', [])]));
+    while (!text.includes('event: window')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    controller.abort();
+    const data = text.split('event: window\ndata: ')[1]!.split('\n')[0]!;
+    assert.deepEqual(JSON.parse(data), {
+      windowStart: 1020,
+      windowEnd: 1080,
+      wifi: 1,
+      bluetooth: 0,
+      both: 0,
+      devices: 1,
+      randomized: 0,
+      estimate: 1.4,
+    });
+  } finally {
+    await s.close();
+  }
+});
