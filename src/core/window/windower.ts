@@ -31,13 +31,18 @@ export interface WindowerCounters {
   windowsEmitted: number;
 }
 
+/** Appends when absent. These lists hold a handful of values, where an array beats a Set. */
+function addDistinct<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
+}
+
 class DeviceAccumulator {
   frames = 0;
   readonly rssi = new RssiAccumulator();
-  readonly ssids = new Set<string>();
+  readonly ssids: string[] = [];
   readonly frameTypes: Record<string, number> = {};
-  readonly fingerprints = new Set<string>();
-  readonly channels = new Set<number>();
+  readonly fingerprints: string[] = [];
+  readonly channels: number[] = [];
   firstSeen: number;
   lastSeen: number;
   seqFirst: number | undefined;
@@ -57,10 +62,10 @@ class DeviceAccumulator {
   add(o: Observation): void {
     this.frames++;
     if (o.rssi !== undefined) this.rssi.add(o.rssi);
-    if (o.ssid !== undefined && o.ssid !== '') this.ssids.add(o.ssid);
+    if (o.ssid !== undefined && o.ssid !== '') addDistinct(this.ssids, o.ssid);
     this.frameTypes[o.frameType] = (this.frameTypes[o.frameType] ?? 0) + 1;
-    if (o.ieFingerprint !== undefined) this.fingerprints.add(o.ieFingerprint);
-    if (o.channel !== undefined) this.channels.add(o.channel);
+    if (o.ieFingerprint !== undefined) addDistinct(this.fingerprints, o.ieFingerprint);
+    if (o.channel !== undefined) addDistinct(this.channels, o.channel);
     if (o.t < this.firstSeen) this.firstSeen = o.t;
     if (o.t > this.lastSeen) this.lastSeen = o.t;
     if (o.seq !== undefined) {
@@ -72,6 +77,19 @@ class DeviceAccumulator {
     if (o.companyId !== undefined) this.companyId = o.companyId;
   }
 }
+
+interface DeviceIdentity {
+  deviceId: string;
+  randomized: boolean;
+  vendor: string | null;
+}
+
+/**
+ * Devices are heard in window after window; hashing and the registry lookup are the costliest
+ * per-device work, so their results are kept for this many addresses (in sensor memory only,
+ * like every raw MAC) before the cache starts afresh.
+ */
+const IDENTITY_CACHE_SIZE = 50_000;
 
 interface OpenWindow {
   start: number;
@@ -104,6 +122,7 @@ export class Windower {
   private readonly sensors = new Map<string, SensorState>();
   private readonly windowSeconds: number;
   private readonly latenessSeconds: number;
+  private readonly identities = new Map<string, DeviceIdentity>();
 
   constructor(private readonly options: WindowerOptions) {
     if (!(options.windowSeconds > 0)) throw new RangeError('windowSeconds must be positive');
@@ -167,23 +186,37 @@ export class Windower {
     sensor.nextDue = nextDue;
   }
 
+  private identify(mac: string, acc: DeviceAccumulator): DeviceIdentity {
+    // BLE identity depends on more than the address (type, advertised company): not cached.
+    const cacheable = acc.medium === 'wifi';
+    const cached = cacheable ? this.identities.get(mac) : undefined;
+    if (cached !== undefined) return cached;
+    const randomized = isRandomizedAddress(acc.medium, mac, acc.addressType);
+    const query: VendorQuery = { mac, medium: acc.medium, randomized };
+    if (acc.companyId !== undefined) query.companyId = acc.companyId;
+    const identity = { deviceId: this.options.hashMac(mac), randomized, vendor: this.options.vendorOf(query) };
+    if (cacheable) {
+      if (this.identities.size >= IDENTITY_CACHE_SIZE) this.identities.clear();
+      this.identities.set(mac, identity);
+    }
+    return identity;
+  }
+
   private summarize(sensorId: string, window: OpenWindow): WindowSummary {
     const devices: DeviceWindow[] = [];
     for (const [mac, acc] of window.devices) {
-      const randomized = isRandomizedAddress(acc.medium, mac, acc.addressType);
-      const query: VendorQuery = { mac, medium: acc.medium, randomized };
-      if (acc.companyId !== undefined) query.companyId = acc.companyId;
+      const { deviceId, randomized, vendor } = this.identify(mac, acc);
       const device: DeviceWindow = {
-        deviceId: this.options.hashMac(mac),
+        deviceId,
         medium: acc.medium,
         randomized,
-        vendor: this.options.vendorOf(query),
+        vendor,
         frames: acc.frames,
         rssi: acc.rssi.stats(),
-        ssids: [...acc.ssids],
+        ssids: acc.ssids,
         frameTypes: acc.frameTypes,
-        ieFingerprints: [...acc.fingerprints],
-        channels: [...acc.channels],
+        ieFingerprints: acc.fingerprints,
+        channels: acc.channels,
         firstSeen: acc.firstSeen,
         lastSeen: acc.lastSeen,
       };
@@ -193,7 +226,6 @@ export class Windower {
       if (acc.name !== undefined) device.name = acc.name;
       devices.push(device);
     }
-    devices.sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
     return {
       schema: 1,
       sensorId,
