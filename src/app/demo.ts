@@ -2,20 +2,17 @@ import { createReadStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createMacHasher } from '../core/identity/keyedHash.ts';
-import { vendorOfWifiMac } from '../core/identity/vendor.ts';
 import type { Observation } from '../core/model.ts';
 import { windowStartOf } from '../core/window/windowBounds.ts';
-import { Windower } from '../core/window/windower.ts';
 import { readCaptureStream } from '../adapters/capture/captureSource.ts';
 import { loadOrCreateSiteKey } from '../adapters/identity/siteKeyFile.ts';
-import { loadOuiTable } from '../adapters/identity/ouiTable.ts';
 import { checkBindSecurity } from '../adapters/http/auth.ts';
 import { buildServer } from '../adapters/http/server.ts';
 import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../adapters/storage/store.ts';
 import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
 import { Hub } from './hub.ts';
+import { createSensorWindower } from './sensorWindower.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEMO_DATA_DIR = join(ROOT, 'demo-data');
@@ -93,13 +90,11 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/`;
 
-  const oui = loadOuiTable();
-  const windower = new Windower({
+  const windower = createSensorWindower({
     windowSeconds,
     // The replay closes each window itself once its frames are in.
     latenessSeconds: 0,
-    hashMac: createMacHasher(loadOrCreateSiteKey(`${options.dbPath}.key`)),
-    vendorOf: (d) => (d.medium === 'wifi' ? vendorOfWifiMac(d.mac, oui) : null),
+    siteKey: loadOrCreateSiteKey(`${options.dbPath}.key`),
     onWindow: (summary) => bus.publish('window', summary),
   });
   const abort = new AbortController();

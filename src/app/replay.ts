@@ -1,13 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { createMacHasher } from '../core/identity/keyedHash.ts';
-import { vendorOfWifiMac } from '../core/identity/vendor.ts';
 import type { WindowSummary } from '../core/model.ts';
-import { Windower } from '../core/window/windower.ts';
 import { emptyCounters, readCaptureStream, type SourceCounters } from '../adapters/capture/captureSource.ts';
-import { loadOuiTable } from '../adapters/identity/ouiTable.ts';
 import type { Store } from '../adapters/storage/store.ts';
 import { HubIngest } from './hubIngest.ts';
+import { createSensorWindower } from './sensorWindower.ts';
 
 export interface ReplayInput {
   /** A path, or '-' for standard input. */
@@ -30,6 +26,8 @@ export interface ReplayReport {
   frames: number;
   framesWithRssi: number;
   wifiDevices: number;
+  /** Distinct advertiser addresses (BLE) and inquiry responders (BR/EDR). */
+  bluetoothDevices: number;
   windows: number;
   skipped: Record<string, number>;
   /** Inputs that could not be read to the end, with the reason in words. */
@@ -56,18 +54,15 @@ function openInput(input: ReplayInput, stdin: AsyncIterable<Uint8Array> | undefi
  * continuous recording; frames older than a window already closed are counted as 'late'.
  */
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
-  const oui = loadOuiTable();
-  const hashMac = createMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32)));
-  const wifiDeviceIds = new Set<string>();
+  const deviceIds = { wifi: new Set<string>(), ble: new Set<string>() };
   const windowStarts = new Set<number>();
   const ingest = options.store === undefined ? undefined : new HubIngest(options.store);
-  const windower = new Windower({
+  const windower = createSensorWindower({
     windowSeconds: options.windowSeconds,
-    hashMac,
-    vendorOf: (d) => (d.medium === 'wifi' ? vendorOfWifiMac(d.mac, oui) : null),
+    ...(options.siteKey === undefined ? {} : { siteKey: options.siteKey }),
     onWindow: (summary) => {
       windowStarts.add(summary.windowStart);
-      for (const d of summary.devices) if (d.medium === 'wifi') wifiDeviceIds.add(d.deviceId);
+      for (const d of summary.devices) deviceIds[d.medium].add(d.deviceId);
       ingest?.accept(summary);
       options.onWindow?.(summary);
     },
@@ -106,7 +101,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   return {
     frames: total.frames,
     framesWithRssi: total.framesWithRssi,
-    wifiDevices: wifiDeviceIds.size,
+    wifiDevices: deviceIds.wifi.size,
+    bluetoothDevices: deviceIds.ble.size,
     windows: windowStarts.size,
     skipped: total.skipped,
     failures,

@@ -16,6 +16,11 @@ export function buildProgram(): Command {
 
 /** Errors we expect (bad input, missing files) print one line; only bugs print a stack. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // `airtrace replay x | head` closes our stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   const program = buildProgram().exitOverride();
   try {
     await program.parseAsync([...argv]);

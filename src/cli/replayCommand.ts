@@ -20,9 +20,9 @@ function formatRssi(x: number | null): string {
   return x === null ? '' : x.toFixed(2);
 }
 
-export function wifiTable(rows: readonly DeviceRow[]): string {
+export function deviceTable(rows: readonly DeviceRow[], nameHeader = 'SSID'): string {
   return formatTable(
-    ['device', 'last seen (UTC)', 'mean RSSI', 'std RSSI', 'manufacturer', 'SSID', 'minutes'],
+    ['device', 'last seen (UTC)', 'mean RSSI', 'std RSSI', 'manufacturer', nameHeader, 'minutes'],
     rows.map((r) => [
       r.deviceId.slice(0, 12),
       formatTime(r.lastSeen),
@@ -36,8 +36,8 @@ export function wifiTable(rows: readonly DeviceRow[]): string {
 }
 
 function jsonReport(report: ReplayReport): string {
-  const { frames, framesWithRssi, wifiDevices, windows, skipped } = report;
-  return JSON.stringify({ frames, framesWithRssi, wifiDevices, windows, skipped });
+  const { frames, framesWithRssi, wifiDevices, bluetoothDevices, windows, skipped } = report;
+  return JSON.stringify({ frames, framesWithRssi, wifiDevices, bluetoothDevices, windows, skipped });
 }
 
 interface ReplayFlags {
@@ -52,10 +52,12 @@ interface ReplayFlags {
 
 export function replayCommand(): Command {
   return new Command('replay')
-    .summary('ingest capture files into the Wi-Fi table')
+    .summary('ingest capture files into the Wi-Fi and Bluetooth tables')
     .description(
-      'Reads pcap or pcapng capture files (radiotap or plain 802.11), groups frames into windows per device,\n' +
-        'replaces every MAC with a keyed hash and stores windows, sightings and the per-device Wi-Fi table.\n' +
+      'Reads capture files: pcap or pcapng with 802.11 (radiotap, or plain with no RSSI) or BLE link layer\n' +
+        '(link types 251, 256, 272 nRF Sniffer, 192 PPI/Ubertooth), and btsnoop HCI logs (Android, BlueZ).\n' +
+        'Groups frames into windows per device, replaces every address with a keyed hash and stores\n' +
+        'windows, sightings and the per-device Wi-Fi and Bluetooth tables.\n' +
         'Use - to read a capture from standard input (e.g. dumpcap -w - | airtrace replay -).',
     )
     .argument('<files...>', 'capture files, or - for standard input')
@@ -68,7 +70,8 @@ export function replayCommand(): Command {
     .option('--rows <n>', 'rows of the Wi-Fi table to print', positiveNumber, 20)
     .addHelpText(
       'after',
-      '\nJSON output: {"frames": N, "framesWithRssi": N, "wifiDevices": N, "windows": N, "skipped": {reason: N}}\n' +
+      '\nJSON output: {"frames": N, "framesWithRssi": N, "wifiDevices": N, "bluetoothDevices": N, "windows": N,\n' +
+        '  "skipped": {reason: N}}\n' +
         'Exit status: 0 when every input was read to its end, 1 when one could not be (the reason is printed).',
     )
     .action(async (files: string[], flags: ReplayFlags) => {
@@ -97,13 +100,20 @@ async function runReplay(files: string[], flags: ReplayFlags): Promise<number> {
       process.stdout.write(`${jsonReport(report)}\n`);
     } else {
       if (store !== undefined) {
-        const { total, rows } = await store.devices({ medium: 'wifi', sort: 'minutesSpent', limit: flags.rows });
-        process.stdout.write(`${wifiTable(rows)}\n`);
-        if (total > rows.length) process.stdout.write(`… ${total - rows.length} more devices\n`);
+        for (const [medium, title, nameHeader] of [
+          ['wifi', 'Wi-Fi', 'SSID'],
+          ['ble', 'Bluetooth', 'name'],
+        ] as const) {
+          const { total, rows } = await store.devices({ medium, sort: 'minutesSpent', limit: flags.rows });
+          if (total === 0) continue;
+          process.stdout.write(`\n${title}\n${deviceTable(rows, nameHeader)}\n`);
+          if (total > rows.length) process.stdout.write(`… ${total - rows.length} more devices\n`);
+        }
       }
       const skipped = Object.entries(report.skipped).map(([reason, n]) => `${reason}: ${n}`);
       process.stdout.write(
         `\n${report.frames} frames (${report.framesWithRssi} with RSSI), ${report.wifiDevices} Wi-Fi devices, ` +
+          `${report.bluetoothDevices} Bluetooth devices, ` +
           `${report.windows} windows of ${flags.window} s` +
           (skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : '') +
           (flags.db !== undefined && store !== undefined ? `; stored in ${flags.db}` : '') +

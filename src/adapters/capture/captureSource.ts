@@ -1,4 +1,7 @@
-import { CaptureStreamReader, type CaptureProblem } from '../../core/frames/captureReader.ts';
+import { BtsnoopStreamReader } from '../../core/frames/ble/btsnoop.ts';
+import { decodeHciEvent } from '../../core/frames/ble/hciEvents.ts';
+import { observationFromReport } from '../../core/frames/bleObservation.ts';
+import { CaptureStreamReader } from '../../core/frames/captureReader.ts';
 import { decodeRecord } from '../../core/frames/recordDecoder.ts';
 import type { Observation } from '../../core/model.ts';
 
@@ -28,9 +31,22 @@ export function emptyCounters(): SourceCounters {
   return { frames: 0, framesWithRssi: 0, withoutTransmitter: 0, skipped: {}, bytes: 0 };
 }
 
+interface StreamReader {
+  push(chunk: Uint8Array): void;
+  end(): void;
+  readonly failed: boolean;
+}
+
+const BTSNOOP_MAGIC = [0x62, 0x74, 0x73, 0x6e, 0x6f, 0x6f, 0x70, 0x00]; // "btsnoop\0"
+
+function isBtsnoop(head: Uint8Array): boolean {
+  return BTSNOOP_MAGIC.every((byte, i) => head[i] === byte);
+}
+
 /**
- * Reads a capture byte stream (a file, stdin, dumpcap's stdout) to its end: every record is
- * decoded, bad ones are counted by reason, and only a stream that cannot be read on stops it.
+ * Reads a capture byte stream (a file, stdin, dumpcap's stdout) to its end: pcap, pcapng or a
+ * btsnoop HCI log, told apart by their first bytes. Every record is decoded, bad ones are
+ * counted by reason, and only a stream that cannot be read on stops it.
  */
 export async function readCaptureStream(
   chunks: AsyncIterable<Uint8Array>,
@@ -41,31 +57,67 @@ export async function readCaptureStream(
   const skip = (reason: string) => {
     counters.skipped[reason] = (counters.skipped[reason] ?? 0) + 1;
   };
-  const reader = new CaptureStreamReader({
-    onRecord(record) {
-      counters.frames++;
-      const outcome = decodeRecord(record, options.sensorId);
-      if (outcome.kind === 'observation') {
-        if (outcome.observation.rssi !== undefined) counters.framesWithRssi++;
-        options.onObservation(outcome.observation);
-      } else if (outcome.kind === 'no-transmitter') {
-        counters.withoutTransmitter++;
-        if (outcome.hasRssi) counters.framesWithRssi++;
-      } else {
-        skip(outcome.reason);
-      }
-    },
-    onProblem(problem: CaptureProblem) {
-      skip(problem.reason);
-      if (problem.fatal) fatal ??= problem.message;
-    },
-  });
+  const onProblem = (problem: { fatal: boolean; reason: string; message: string }) => {
+    skip(problem.reason);
+    if (problem.fatal) fatal ??= problem.message;
+  };
+  const pcapReader = (): StreamReader =>
+    new CaptureStreamReader({
+      onRecord(record) {
+        counters.frames++;
+        const outcome = decodeRecord(record, options.sensorId);
+        if (outcome.kind === 'observation') {
+          if (outcome.observation.rssi !== undefined) counters.framesWithRssi++;
+          options.onObservation(outcome.observation);
+        } else if (outcome.kind === 'no-transmitter') {
+          counters.withoutTransmitter++;
+          if (outcome.hasRssi) counters.framesWithRssi++;
+        } else {
+          skip(outcome.reason);
+        }
+      },
+      onProblem,
+    });
+  const btsnoopReader = (): StreamReader =>
+    new BtsnoopStreamReader({
+      onRecord(record) {
+        counters.frames++;
+        if (record.hciEvent === undefined) return;
+        let withRssi = false;
+        for (const report of decodeHciEvent(record.hciEvent)) {
+          const observation = observationFromReport(report, record.t, options.sensorId);
+          if (observation === undefined) continue;
+          if (observation.rssi !== undefined) withRssi = true;
+          options.onObservation(observation);
+        }
+        if (withRssi) counters.framesWithRssi++;
+      },
+      onProblem,
+    });
+
+  let reader: StreamReader | undefined;
+  let head = new Uint8Array(0);
   for await (const chunk of chunks) {
     counters.bytes += chunk.length;
-    reader.push(chunk);
+    if (reader === undefined) {
+      // The format is known from the first 8 bytes, which may arrive in several chunks.
+      const joined = new Uint8Array(head.length + chunk.length);
+      joined.set(head);
+      joined.set(chunk, head.length);
+      if (joined.length < BTSNOOP_MAGIC.length) {
+        head = joined;
+        continue;
+      }
+      reader = isBtsnoop(joined) ? btsnoopReader() : pcapReader();
+      reader.push(joined);
+    } else {
+      reader.push(chunk);
+    }
     options.onProgress?.(counters.bytes);
     if (reader.failed) break;
   }
+  reader ??= pcapReader();
+  if (head.length > 0 && counters.bytes === head.length) reader.push(head);
   if (!reader.failed) reader.end();
   return fatal === undefined ? { counters } : { counters, fatal };
 }

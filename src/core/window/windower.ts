@@ -1,5 +1,6 @@
 import type { BleAddressType, DeviceWindow, Medium, Observation, WindowSummary } from '../model.ts';
 import { isLocallyAdministered } from '../identity/mac.ts';
+import type { DeviceVendorQuery } from '../identity/vendor.ts';
 import { RssiAccumulator } from './rssiAccumulator.ts';
 import { windowStartOf } from './windowBounds.ts';
 
@@ -17,13 +18,7 @@ export interface WindowerOptions {
   onWindow: (summary: WindowSummary) => void;
 }
 
-export interface VendorQuery {
-  mac: string;
-  medium: Medium;
-  randomized: boolean;
-  /** Bluetooth SIG company id from manufacturer data, when the device advertised one. */
-  companyId?: number;
-}
+export type VendorQuery = DeviceVendorQuery;
 
 export interface WindowerCounters {
   observations: number;
@@ -194,6 +189,7 @@ export class Windower {
     const randomized = isRandomizedAddress(acc.medium, mac, acc.addressType);
     const query: VendorQuery = { mac, medium: acc.medium, randomized };
     if (acc.companyId !== undefined) query.companyId = acc.companyId;
+    if (acc.addressType !== undefined) query.addressType = acc.addressType;
     const identity = { deviceId: this.options.hashMac(mac), randomized, vendor: this.options.vendorOf(query) };
     if (cacheable) {
       if (this.identities.size >= IDENTITY_CACHE_SIZE) this.identities.clear();
