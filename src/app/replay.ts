@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { WindowSummary } from '../core/model.ts';
-import { emptyCounters, readCaptureStream, type SourceCounters } from '../adapters/capture/captureSource.ts';
+import { addCounters, emptyCounters, readCaptureStream } from '../adapters/capture/captureSource.ts';
 import type { Store } from '../adapters/storage/store.ts';
 import { HubIngest } from './hubIngest.ts';
 import { createSensorWindower } from './sensorWindower.ts';
@@ -32,14 +32,6 @@ export interface ReplayReport {
   skipped: Record<string, number>;
   /** Inputs that could not be read to the end, with the reason in words. */
   failures: { path: string; message: string }[];
-}
-
-function addCounters(total: SourceCounters, part: SourceCounters): void {
-  total.frames += part.frames;
-  total.framesWithRssi += part.framesWithRssi;
-  total.withoutTransmitter += part.withoutTransmitter;
-  total.bytes += part.bytes;
-  for (const [reason, n] of Object.entries(part.skipped)) total.skipped[reason] = (total.skipped[reason] ?? 0) + n;
 }
 
 function openInput(input: ReplayInput, stdin: AsyncIterable<Uint8Array> | undefined) {

@@ -31,6 +31,14 @@ export function emptyCounters(): SourceCounters {
   return { frames: 0, framesWithRssi: 0, withoutTransmitter: 0, skipped: {}, bytes: 0 };
 }
 
+export function addCounters(total: SourceCounters, part: SourceCounters): void {
+  total.frames += part.frames;
+  total.framesWithRssi += part.framesWithRssi;
+  total.withoutTransmitter += part.withoutTransmitter;
+  total.bytes += part.bytes;
+  for (const [reason, n] of Object.entries(part.skipped)) total.skipped[reason] = (total.skipped[reason] ?? 0) + n;
+}
+
 interface StreamReader {
   push(chunk: Uint8Array): void;
   end(): void;
