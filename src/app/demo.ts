@@ -21,6 +21,11 @@ export const PROJECT_URL = 'https://github.com/airtrace/airtrace';
 
 /** Real recordings shipped for the demo (see demo-data/NOTICE.md), each heard by one sensor. */
 export const DEMO_RECORDINGS = [{ file: 'brno-sc6-61_2022-10-18.pcap', sensorId: 'brno-lab' }];
+/**
+ * A real 10-second BLE scan, replayed at the start of every window of the timeline, as the
+ * original tracker ran a 10 s Bluetooth scan each minute (its timestamps are shifted to fit).
+ */
+export const DEMO_BLUETOOTH_SCAN = { file: 'horizon74_btsnoop_hci.log', sensorId: 'brno-lab' };
 
 export interface DemoOptions {
   port: number;
@@ -56,6 +61,18 @@ async function loadObservations(path: string, sensorId: string): Promise<Observa
   });
   if (result.fatal !== undefined) throw new Error(`${path}: ${result.fatal}`);
   return observations.sort((a, b) => a.t - b.t);
+}
+
+function repeatEachWindow(scan: readonly Observation[], timeline: readonly Observation[], windowSeconds: number): Observation[] {
+  if (scan.length === 0) return [];
+  const scanStart = scan[0]!.t;
+  const first = windowStartOf(Math.min(...timeline.map((o) => o.t)), windowSeconds);
+  const last = Math.max(...timeline.map((o) => o.t));
+  const repeated: Observation[] = [];
+  for (let start = first; start <= last; start += windowSeconds) {
+    for (const o of scan) repeated.push({ ...o, t: start + 1 + (o.t - scanStart) });
+  }
+  return repeated;
 }
 
 /**
@@ -103,8 +120,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const recordings = await Promise.all(
       DEMO_RECORDINGS.map(({ file, sensorId }) => loadObservations(join(DEMO_DATA_DIR, file), sensorId)),
     );
-    const observations = recordings.flat().sort((a, b) => a.t - b.t);
-    if (observations.length === 0) return;
+    const timeline = recordings.flat();
+    if (timeline.length === 0) return;
+    const scan = await loadObservations(join(DEMO_DATA_DIR, DEMO_BLUETOOTH_SCAN.file), DEMO_BLUETOOTH_SCAN.sensorId);
+    const observations = [...timeline, ...repeatEachWindow(scan, timeline, windowSeconds)].sort((a, b) => a.t - b.t);
     const sensorIds = DEMO_RECORDINGS.map((r) => r.sensorId);
     const end = observations.at(-1)!.t;
     const liveFrom = windowStartOf(end - (options.liveSeconds ?? 3600), windowSeconds);

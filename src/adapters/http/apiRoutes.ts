@@ -85,6 +85,6 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
 
   app.post('/api/save', async () => {
     const saved = await hub.save();
-    return { ...saved, download: '/api/export/saved.txt' };
+    return { ...saved, download: 'api/export/saved.txt' };
   });
 }

@@ -127,21 +127,11 @@ export class Windower {
 
   add(o: Observation): void {
     this.counters.observations++;
-    let sensor = this.sensors.get(o.sensorId);
-    if (sensor === undefined) {
-      sensor = { open: new Map(), closedBefore: -Infinity, nextDue: Infinity };
-      this.sensors.set(o.sensorId, sensor);
-    }
-    const start = windowStartOf(o.t, this.windowSeconds);
-    if (start < sensor.closedBefore || !Number.isFinite(start)) {
+    const sensor = this.sensorState(o.sensorId);
+    const window = this.openWindow(sensor, o.t);
+    if (window === undefined) {
       this.counters.late++;
       return;
-    }
-    let window = sensor.open.get(start);
-    if (window === undefined) {
-      window = { start, frames: 0, framesWithRssi: 0, devices: new Map() };
-      sensor.open.set(start, window);
-      sensor.nextDue = Math.min(sensor.nextDue, start + this.windowSeconds);
     }
     window.frames++;
     if (o.rssi !== undefined) window.framesWithRssi++;
@@ -154,6 +144,35 @@ export class Windower {
     if (o.t - this.latenessSeconds >= sensor.nextDue) {
       this.closeSensorWindows(o.sensorId, sensor, o.t - this.latenessSeconds);
     }
+  }
+
+  /**
+   * A sensor that is scanning at time `t` has a window then, even if it hears nothing: an empty
+   * window says "nobody around", where a missing one says "not listening".
+   */
+  touch(sensorId: string, t: number): void {
+    this.openWindow(this.sensorState(sensorId), t);
+  }
+
+  private sensorState(sensorId: string): SensorState {
+    let sensor = this.sensors.get(sensorId);
+    if (sensor === undefined) {
+      sensor = { open: new Map(), closedBefore: -Infinity, nextDue: Infinity };
+      this.sensors.set(sensorId, sensor);
+    }
+    return sensor;
+  }
+
+  private openWindow(sensor: SensorState, t: number): OpenWindow | undefined {
+    const start = windowStartOf(t, this.windowSeconds);
+    if (start < sensor.closedBefore || !Number.isFinite(start)) return undefined;
+    let window = sensor.open.get(start);
+    if (window === undefined) {
+      window = { start, frames: 0, framesWithRssi: 0, devices: new Map() };
+      sensor.open.set(start, window);
+      sensor.nextDue = Math.min(sensor.nextDue, start + this.windowSeconds);
+    }
+    return window;
   }
 
   /** Closes every window of every sensor that ended at or before `t` minus the lateness allowance. */

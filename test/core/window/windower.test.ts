@@ -117,3 +117,18 @@ test('combining per-sensor RSSI stats equals the stats of all samples', () => {
   assert.equal(combined.max, -60);
   assert.equal(combineRssiStats([null]), null);
 });
+
+test('a scanning sensor that hears nothing still gets its (empty) window', () => {
+  const { out, windower } = collect(60, 0);
+  windower.touch('s1', 65);
+  windower.advanceTo(119);
+  assert.equal(out.length, 0);
+  windower.advanceTo(120);
+  assert.equal(out.length, 1);
+  assert.equal(out[0]!.windowStart, 60);
+  assert.deepEqual(out[0]!.devices, []);
+  assert.equal(out[0]!.frames, 0);
+  windower.touch('s1', 100); // that window is closed: nothing reopens it
+  windower.flush();
+  assert.equal(out.length, 1);
+});

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { listZodIssues, type ConfigIssue } from './configIssues.ts';
+
+/**
+ * The one config file of `airtrace run`, `sensor` and `hub` (YAML or JSON). Flags override it.
+ * Every field has a default, so an empty file is a valid one-Pi setup on wlan0mon.
+ */
+const wifi = z.strictObject({
+  interface: z.string().min(1).default('wlan0mon'),
+  /** dumpcap (default) or tshark, as the original tracker ran. */
+  tool: z.enum(['dumpcap', 'tshark']).default('dumpcap'),
+  /** Ask the capture tool to switch the interface to monitor mode (-I). */
+  monitorMode: z.boolean().default(true),
+  /** Channels to hop over; one channel (or none) means stay. */
+  channels: z.array(z.number().int().min(1).max(233)).default([]),
+  dwellMs: z.number().int().min(50).default(250),
+});
+
+const bluetooth = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** BlueZ adapter, e.g. hci0. */
+  adapter: z.string().min(1).default('hci0'),
+});
+
+const scan = z.strictObject({
+  /** Seconds of capture at the start of each period; equal to the period means continuous. */
+  scanSeconds: z.number().positive().default(60),
+  periodSeconds: z.number().positive().default(60),
+});
+
+const sensor = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only').default('pi'),
+  wifi: wifi.nullable().default(() => wifi.parse({})),
+  bluetooth: bluetooth.default(() => bluetooth.parse({})),
+  scan: scan.default(() => scan.parse({})),
+});
+
+const http = z.strictObject({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.number().int().min(0).max(65535).default(8050),
+  token: z.string().min(8).optional(),
+});
+
+const hub = z.strictObject({
+  /** SQLite file path, or a postgres:// URL. */
+  db: z.string().min(1).default('airtrace.db'),
+  http: http.default(() => http.parse({})),
+  /** Detectable people per person (the original tracker's ratio). */
+  ratio: z.number().gt(0).max(1).default(0.7),
+  /** Drop windows and sightings older than this many days (device tables stay); 0 keeps everything. */
+  retentionDays: z.number().min(0).default(0),
+});
+
+const mqtt = z.strictObject({
+  url: z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\//, 'an mqtt://, mqtts://, ws:// or wss:// URL'),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  topicPrefix: z.string().min(1).default('airtrace'),
+  tls: z
+    .strictObject({
+      ca: z.string().optional(),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+      rejectUnauthorized: z.boolean().default(true),
+    })
+    .optional(),
+});
+
+export const configSchema = z.strictObject({
+  site: z
+    .strictObject({
+      name: z.string().min(1).default('airtrace'),
+      /** Hex site key shared by sensors that must hash alike; default: generated in dataDir. */
+      key: z.string().regex(/^([0-9a-fA-F]{2}){16,}$/, 'at least 32 hex digits').optional(),
+    })
+    .default(() => ({ name: 'airtrace' })),
+  /** Where the site key, the sensor outbox and saved exports live. */
+  dataDir: z.string().min(1).default('airtrace-data'),
+  windowSeconds: z.number().min(5).max(3600).default(60),
+  sensor: sensor.default(() => sensor.parse({})),
+  hub: hub.default(() => hub.parse({})),
+  mqtt: mqtt.optional(),
+});
+
+export type AirtraceConfig = z.infer<typeof configSchema>;
+
+const HINTS: [RegExp, string][] = [
+  [/^sensor\.wifi\.interface$/, 'the monitor-mode interface, e.g. wlan0mon (see `iw dev`)'],
+  [/^sensor\.wifi\.channels/, 'a list of channel numbers, e.g. [1, 6, 11]'],
+  [/^sensor\.scan/, 'seconds, e.g. scanSeconds: 10 and periodSeconds: 60 for the original duty cycle'],
+  [/^hub\.http\.token$/, 'at least 8 characters'],
+  [/^hub\.ratio$/, 'a share between 0 and 1, e.g. 0.7 detectable people per person'],
+  [/^mqtt\.url$/, 'e.g. mqtt://broker.local:1883'],
+  [/^site\.key$/, 'generate one with `openssl rand -hex 32`'],
+];
+
+function hintFor(path: string, code: string): string {
+  if (code === 'unrecognized_keys') return 'remove it or fix its spelling (airtrace run --help shows the format)';
+  return HINTS.find(([pattern]) => pattern.test(path))?.[1] ?? 'see the configuration section of the README';
+}
+
+export type ConfigResult = { ok: true; config: AirtraceConfig } | { ok: false; issues: ConfigIssue[] };
+
+/** Checks a parsed config file; returns every problem at once, never only the first. */
+export function validateConfig(input: unknown): ConfigResult {
+  const parsed = configSchema.safeParse(input ?? {});
+  if (!parsed.success) return { ok: false, issues: listZodIssues(parsed.error, hintFor) };
+  const config = parsed.data;
+  const issues: ConfigIssue[] = [];
+  const { scanSeconds, periodSeconds } = config.sensor.scan;
+  if (scanSeconds < periodSeconds && config.windowSeconds % periodSeconds !== 0 && periodSeconds % config.windowSeconds !== 0) {
+    issues.push({
+      path: 'sensor.scan.periodSeconds',
+      message: `a ${periodSeconds} s scan period does not line up with ${config.windowSeconds} s windows`,
+      hint: 'make one a multiple of the other',
+    });
+  }
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
+}

@@ -1,0 +1,341 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { z } from 'zod';
+import type { CalibrationResult } from '../core/positioning/calibration.ts';
+import { pointInPolygon } from '../core/positioning/geometry.ts';
+import { normaliseSensorId } from '../core/positioning/probeLogLine.ts';
+import type { SurveyPoint } from '../core/positioning/radioMap.ts';
+import type { PositioningSensor, PositioningSite, RssiStatistic } from '../core/positioning/site.ts';
+
+/**
+ * The site file: where the sensors are, how big the floor is, its plan and named zones, and what
+ * calibration learned. JSON (or YAML when a YAML package is installed), for example
+ *
+ *   {"sensors": [{"id": "e4956e410ac2", "x": 8.5, "y": 5.7, "z": 1.2}], "bounds": [0, 0, 20, 15]}
+ *
+ * `validateSite` lists every problem with its path and a hint, and the loader refuses a file
+ * with any. A sensor id matches the ProbeMac column of probe logs, compared case- and
+ * separator-insensitively.
+ */
+
+const metres = z.number();
+const bounds = z.tuple([metres, metres, metres, metres]);
+const floorId = z.union([z.string().min(1), z.number()]);
+
+const floorPlan = z.strictObject({
+  /** Path of the image, relative to the site file. */
+  image: z.string().min(1),
+  metresPerPixel: z.number().positive(),
+  /** Pixel (column, row) of the site's origin (0, 0); y grows upwards on the floor, downwards in the image. */
+  origin: z.tuple([z.number(), z.number()]).optional(),
+});
+
+const sensorCalibration = z.strictObject({
+  rssiAt1m: z.number(),
+  n: z.number().positive(),
+  sigmaDb: z.number().positive().optional(),
+  samples: z.number().int().nonnegative().optional(),
+  /** RSSI noise around the survey-corrected map, measured on held-out recordings, dB. */
+  surveySigmaDb: z.number().positive().optional(),
+});
+
+const pathLoss = z.discriminatedUnion('model', [
+  z.strictObject({
+    model: z.literal('reference'),
+    rssiAt1m: z.number(),
+    n: z.number().positive(),
+    sigmaDb: z.number().positive().optional(),
+  }),
+  z.strictObject({
+    model: z.literal('document'),
+    p0: z.number(),
+    fadeMargin: z.number(),
+    n: z.number().positive(),
+    sigmaDb: z.number().positive().optional(),
+  }),
+]);
+
+const sensor = z.strictObject({
+  id: z.string().min(1),
+  label: z.string().optional(),
+  x: metres,
+  y: metres,
+  z: metres,
+  floor: floorId.optional(),
+  calibration: sensorCalibration.optional(),
+});
+
+const siteSchema = z.strictObject({
+  sensors: z.array(sensor).min(1),
+  bounds,
+  /** Height of the tracked devices above the floor, metres (default 1.2). */
+  deviceZ: z.number().nonnegative().optional(),
+  floorPlan: floorPlan.optional(),
+  floors: z.array(z.strictObject({ id: floorId, name: z.string().optional(), bounds: bounds.optional(), floorPlan: floorPlan.optional() })).optional(),
+  zones: z.array(z.strictObject({ name: z.string().min(1), floor: floorId.optional(), polygon: z.array(z.tuple([metres, metres])).min(3) })).optional(),
+  /** Site-wide path loss, for sensors without their own calibration. */
+  pathLoss: pathLoss.optional(),
+  /** What the last calibration reported. */
+  calibration: z
+    .strictObject({
+      mode: z.enum(['global', 'per-sensor', 'shared-exponent']),
+      /** Window statistic the fit used; positioning reads windows the same way. */
+      statistic: z.enum(['median', 'mean', 'upper']).optional(),
+      samples: z.number().int().nonnegative(),
+      sigmaDb: z.number().nonnegative(),
+      fittedAt: z.string().optional(),
+      warnings: z.array(z.string()).optional(),
+    })
+    .optional(),
+  /** RSSI vectors recorded at known places (median dBm by sensor id), for fingerprinting. */
+  survey: z.array(z.strictObject({ x: metres, y: metres, floor: floorId.optional(), rssi: z.record(z.string(), z.number()) })).optional(),
+});
+
+export type Site = z.infer<typeof siteSchema>;
+export type SiteSensor = Site['sensors'][number];
+
+export interface SiteIssue {
+  /** Where, as `sensors[2].z`; empty for the file as a whole. */
+  path: string;
+  message: string;
+  hint: string;
+}
+
+export type SiteValidation =
+  | { ok: true; site: Site; warnings: SiteIssue[] }
+  | { ok: false; errors: SiteIssue[]; warnings: SiteIssue[] };
+
+const EXAMPLE_SENSOR = '{"id": "e4956e410ac2", "x": 8.5, "y": 5.7, "z": 1.2}';
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? String(k) : `${s}.${String(k)}`), '');
+}
+
+function hintFor(path: string, code: string): string {
+  const last = path.split('.').pop() ?? '';
+  if (code === 'unrecognized_keys') return 'remove it or fix its spelling (see the site file format)';
+  if (path === 'sensors') return `list the sensors, e.g. [${EXAMPLE_SENSOR}]`;
+  if (/bounds(\[\d\])?$/.test(path)) return 'write the floor as [xmin, ymin, xmax, ymax] in metres';
+  if (/^sensors\[\d+\]\.id$/.test(path)) return 'the MAC (or name) the sensor logs as ProbeMac, e.g. "e4956e410ac2"';
+  if (/^sensors\[\d+\]$/.test(path)) return `a sensor looks like ${EXAMPLE_SENSOR}`;
+  if (/^(x|y|z)$/.test(last.replace(/\[\d+\]$/, ''))) return 'a finite number of metres';
+  if (last === 'n') return 'the path-loss exponent: about 2 in free space, 1.5-4 indoors';
+  if (last === 'rssiAt1m' || last === 'p0') return 'a power in dBm, e.g. -59 for RSSI@1m';
+  if (last === 'metresPerPixel') return 'how many metres one pixel of the plan covers, e.g. 0.03';
+  if (/polygon/.test(path)) return 'at least three [x, y] corners in metres';
+  if (last === 'model') return 'either "reference" (rssiAt1m, n) or "document" (p0, fadeMargin, n)';
+  return 'see the site file format in src/config/site.ts';
+}
+
+function inside(p: { x: number; y: number }, b: readonly number[], tol: number): boolean {
+  return p.x >= b[0]! - tol && p.x <= b[2]! + tol && p.y >= b[1]! - tol && p.y <= b[3]! + tol;
+}
+
+function polygonArea(poly: readonly (readonly [number, number])[]): number {
+  let a = 0;
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) a += poly[j]![0] * poly[i]![1] - poly[i]![0] * poly[j]![1];
+  return Math.abs(a) / 2;
+}
+
+/** Checks that need more than one field: run on a structurally valid site. */
+function crossCheck(site: Site): { errors: SiteIssue[]; warnings: SiteIssue[] } {
+  const errors: SiteIssue[] = [];
+  const warnings: SiteIssue[] = [];
+  const boxes: [string, readonly number[]][] = [['bounds', site.bounds]];
+  site.floors?.forEach((f, i) => f.bounds && boxes.push([`floors[${i}].bounds`, f.bounds]));
+  for (const [path, b] of boxes)
+    if (!(b[0]! < b[2]! && b[1]! < b[3]!))
+      errors.push({ path, message: 'xmin must be below xmax and ymin below ymax', hint: 'write [xmin, ymin, xmax, ymax]' });
+
+  const floorIds = new Set(site.floors?.map((f) => String(f.id)) ?? []);
+  const checkFloor = (path: string, floor: string | number | undefined) => {
+    if (floor !== undefined && site.floors && !floorIds.has(String(floor)))
+      errors.push({ path, message: `floor ${JSON.stringify(floor)} is not in floors`, hint: `one of: ${[...floorIds].join(', ')}` });
+  };
+  const seen = new Map<string, number>();
+  site.sensors.forEach((s, i) => {
+    const id = normaliseSensorId(s.id);
+    const first = seen.get(id);
+    if (first !== undefined)
+      errors.push({ path: `sensors[${i}].id`, message: `same sensor as sensors[${first}] (${s.id})`, hint: 'each sensor once; ids compare case- and separator-insensitively' });
+    else seen.set(id, i);
+    checkFloor(`sensors[${i}].floor`, s.floor);
+    const b = site.floors?.find((f) => String(f.id) === String(s.floor))?.bounds ?? site.bounds;
+    if (!inside(s, b, 0.5))
+      warnings.push({ path: `sensors[${i}]`, message: `sensor ${s.id} at (${s.x}, ${s.y}) is outside its floor's bounds`, hint: 'check the coordinates or widen bounds' });
+  });
+  if (site.sensors.length < 3)
+    warnings.push({ path: 'sensors', message: `${site.sensors.length} sensor(s): positioning needs at least 3`, hint: 'presence counting works with one' });
+  site.zones?.forEach((zone, i) => {
+    checkFloor(`zones[${i}].floor`, zone.floor);
+    if (polygonArea(zone.polygon) <= 0)
+      errors.push({ path: `zones[${i}].polygon`, message: `zone ${zone.name} has no area`, hint: 'the corners must not all lie on one line' });
+  });
+  const names = site.zones?.map((zz) => zz.name) ?? [];
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) errors.push({ path: `zones[${i}].name`, message: `zone name ${n} is used twice`, hint: 'zone names must be unique' });
+  });
+  site.survey?.forEach((p, i) => {
+    const unknown = Object.keys(p.rssi).filter((id) => !seen.has(normaliseSensorId(id)));
+    if (unknown.length > 0)
+      warnings.push({ path: `survey[${i}].rssi`, message: `readings from unknown sensor(s) ${unknown.join(', ')}`, hint: 'they are ignored' });
+  });
+  return { errors, warnings };
+}
+
+/** Validates a parsed site file; every problem is listed, each with its path and a hint. */
+export function validateSite(input: unknown): SiteValidation {
+  const parsed = siteSchema.safeParse(input);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const path = formatPath(issue.path);
+      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+      return { path, message: `${issue.message}${keys}`, hint: hintFor(path, issue.code) };
+    });
+    return { ok: false, errors, warnings: [] };
+  }
+  const { errors, warnings } = crossCheck(parsed.data);
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, site: parsed.data, warnings };
+}
+
+/** One line per issue, for the CLI's refusal to start. */
+export function formatSiteIssues(issues: readonly SiteIssue[]): string {
+  return issues.map((i) => `${i.path || '(file)'}: ${i.message}. Hint: ${i.hint}`).join('\n');
+}
+
+interface YamlModule {
+  parse?: (text: string) => unknown;
+  load?: (text: string) => unknown;
+  stringify?: (value: unknown) => string;
+  dump?: (value: unknown) => string;
+}
+
+/** `yaml` (preferred) or `js-yaml`, whichever is installed; undefined when neither is. */
+async function yamlModule(): Promise<YamlModule | undefined> {
+  for (const name of ['yaml', 'js-yaml']) {
+    try {
+      const mod = (await import(name)) as YamlModule & { default?: YamlModule };
+      return mod.parse || mod.load ? mod : mod.default;
+    } catch {
+      // not installed: try the next one
+    }
+  }
+  return undefined;
+}
+
+function isYaml(path: string): boolean {
+  return ['.yaml', '.yml'].includes(extname(path).toLowerCase());
+}
+
+const YAML_MISSING = 'YAML site files need the "yaml" package (npm install yaml); JSON works without it';
+
+/** Reads and validates a site file; unreadable or unparsable files come back as errors too. */
+export async function loadSite(path: string): Promise<SiteValidation> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    return { ok: false, errors: [{ path: '', message: `cannot read ${path}: ${(err as Error).message}`, hint: 'check the path' }], warnings: [] };
+  }
+  let data: unknown;
+  try {
+    if (isYaml(path)) {
+      const yaml = await yamlModule();
+      const parse = yaml?.parse ?? yaml?.load;
+      if (!parse) return { ok: false, errors: [{ path: '', message: YAML_MISSING, hint: 'convert the file to JSON or install yaml' }], warnings: [] };
+      data = parse(text);
+    } else data = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, errors: [{ path: '', message: `${path} is not valid ${isYaml(path) ? 'YAML' : 'JSON'}: ${(err as Error).message}`, hint: 'fix the syntax at the position given' }], warnings: [] };
+  }
+  return validateSite(data);
+}
+
+/** Writes a site file, JSON or (by extension, when a YAML package is installed) YAML. */
+export async function saveSite(path: string, site: Site): Promise<void> {
+  if (isYaml(path)) {
+    const yaml = await yamlModule();
+    const dump = yaml?.stringify ?? yaml?.dump;
+    if (!dump) throw new Error(YAML_MISSING);
+    await writeFile(path, dump(site));
+    return;
+  }
+  await writeFile(path, `${JSON.stringify(site, null, 2)}\n`);
+}
+
+/** A calibration's figures written into the site: per-sensor models and the site-wide fallback. */
+export function applyCalibration(
+  site: Site,
+  result: CalibrationResult,
+  meta: { fittedAt?: string; statistic?: RssiStatistic } = {},
+): Site {
+  const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
+  const sensors = site.sensors.map((s) => {
+    const fit = result.sensors[normaliseSensorId(s.id)];
+    if (!fit) return s;
+    return { ...s, calibration: { rssiAt1m: round(fit.rssiAt1m), n: round(fit.n, 3), sigmaDb: round(fit.sigmaDb), samples: fit.samples } };
+  });
+  const g = result.global;
+  return {
+    ...site,
+    sensors,
+    pathLoss: { model: 'reference', rssiAt1m: round(g.rssiAt1m), n: round(g.n, 3), sigmaDb: round(g.sigmaDb) },
+    calibration: {
+      mode: result.mode,
+      samples: g.samples,
+      sigmaDb: round(g.sigmaDb),
+      ...(meta.statistic === undefined ? {} : { statistic: meta.statistic }),
+      ...(meta.fittedAt === undefined ? {} : { fittedAt: meta.fittedAt }),
+      ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+    },
+  };
+}
+
+/** A survey written into the site, with each calibrated sensor's held-out noise around the corrected map when known. */
+export function withSurvey(site: Site, survey: readonly SurveyPoint[], surveySigmaDb?: ReadonlyMap<string, number>): Site {
+  const round = (v: number) => Math.round(v * 100) / 100;
+  const sensors = site.sensors.map((s) => {
+    const sigma = surveySigmaDb?.get(normaliseSensorId(s.id));
+    return sigma === undefined || !s.calibration ? s : { ...s, calibration: { ...s.calibration, surveySigmaDb: round(sigma) } };
+  });
+  return { ...site, sensors, survey: survey.map((p) => ({ x: round(p.x), y: round(p.y), rssi: { ...p.rssi } })) };
+}
+
+/**
+ * The site as positioning's plain values, one entry per floor (a single entry, floor undefined,
+ * for a site without floors). Sensor ids are normalised as the logs' ProbeMac is.
+ */
+export function positioningSites(site: Site): { floor: string | undefined; site: PositioningSite }[] {
+  const floors: (string | undefined)[] = site.floors ? site.floors.map((f) => String(f.id)) : [undefined];
+  return floors.map((floor) => {
+    const sensors: PositioningSensor[] = site.sensors
+      .filter((s) => floor === undefined || String(s.floor) === floor)
+      .map((s) => {
+        const out: PositioningSensor = { id: normaliseSensorId(s.id), x: s.x, y: s.y, z: s.z };
+        if (s.calibration) {
+          out.pathLoss = { model: 'reference', rssiAt1m: s.calibration.rssiAt1m, n: s.calibration.n };
+          if (s.calibration.sigmaDb !== undefined) out.sigmaDb = s.calibration.sigmaDb;
+          if (s.calibration.surveySigmaDb !== undefined) out.surveySigmaDb = s.calibration.surveySigmaDb;
+        }
+        return out;
+      });
+    const f = site.floors?.find((x) => String(x.id) === floor);
+    const ps: PositioningSite = { sensors, bounds: f?.bounds ?? site.bounds };
+    if (site.deviceZ !== undefined) ps.deviceZ = site.deviceZ;
+    if (site.calibration?.statistic !== undefined) ps.statistic = site.calibration.statistic;
+    if (site.pathLoss) {
+      const { sigmaDb, ...model } = site.pathLoss;
+      ps.pathLoss = model;
+      if (sigmaDb !== undefined) ps.sigmaDb = sigmaDb;
+    }
+    const survey = site.survey?.filter((p) => floor === undefined || String(p.floor) === floor);
+    if (survey && survey.length > 0)
+      ps.survey = survey.map((p) => ({ x: p.x, y: p.y, rssi: Object.fromEntries(Object.entries(p.rssi).map(([k, v]) => [normaliseSensorId(k), v])) }));
+    return { floor, site: ps };
+  });
+}
+
+/** The named zone a position falls in, if any. */
+export function zoneAt(site: Site, p: { x: number; y: number }, floor?: string): string | undefined {
+  return site.zones?.find((zz) => (floor === undefined || zz.floor === undefined || String(zz.floor) === floor) && pointInPolygon(p, zz.polygon))?.name;
+}

@@ -1,0 +1,128 @@
+import type {
+  ApiDevices,
+  ApiError,
+  ApiEvents,
+  ApiSaved,
+  ApiSummary,
+  ApiWindows,
+} from '../../src/adapters/http/apiTypes.ts';
+
+export type {
+  ApiDevice,
+  ApiDevices,
+  ApiEvents,
+  ApiSaved,
+  ApiSensor,
+  ApiSummary,
+  ApiWindow,
+  ApiWindows,
+} from '../../src/adapters/http/apiTypes.ts';
+
+export type Medium = 'wifi' | 'bluetooth';
+export type SortKey =
+  'lastSeen' | 'firstSeen' | 'rssiMean' | 'rssiStd' | 'manufacturer' | 'minutesSpent' | 'deviceId';
+
+export interface DeviceQuery {
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+  search: string;
+}
+
+/** The hub token, when the page was opened with `?token=`: sent on every request. */
+const token = new URLSearchParams(location.search).get('token');
+
+/**
+ * An API address relative to the page, so the dashboard works under any path. With a token it
+ * carries `?token=` too: for links, downloads and EventSource, which cannot send headers.
+ */
+export function apiUrl(path: string, params: Record<string, string | number | undefined> = {}): string {
+  const url = new URL(path.replace(/^\//, ''), document.baseURI);
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+  }
+  if (token !== null) url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/** A link the hub gave us (e.g. a saved file's download address), with the token added. */
+export function withToken(href: string): string {
+  const url = new URL(href, document.baseURI);
+  if (token !== null) url.searchParams.set('token', token);
+  return url.toString();
+}
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(method: 'GET' | 'POST', url: string): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token !== null) headers.authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { method, headers });
+  } catch {
+    throw new ApiRequestError(0, 'unreachable', 'The hub cannot be reached.');
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = (body as Partial<ApiError> | undefined)?.error;
+    throw new ApiRequestError(
+      response.status,
+      error?.code ?? `http-${response.status}`,
+      error?.message ?? `${response.status} ${response.statusText}`,
+    );
+  }
+  return body as T;
+}
+
+export const api = {
+  summary: () => request<ApiSummary>('GET', apiUrl('api/summary')),
+  windows: (from?: number, to?: number) => request<ApiWindows>('GET', apiUrl('api/windows', { from, to })),
+  devices: (medium: Medium, q: DeviceQuery) =>
+    request<ApiDevices>(
+      'GET',
+      apiUrl(`api/devices/${medium}`, {
+        sort: q.sort,
+        order: q.order,
+        limit: q.limit,
+        offset: q.offset,
+        search: q.search.trim(),
+      }),
+    ),
+  resetTime: () => request<{ ok: true }>('POST', apiUrl('api/reset-time')),
+  save: () => request<ApiSaved>('POST', apiUrl('api/save')),
+};
+
+export type EventHandlers = { [K in keyof ApiEvents]?: (data: ApiEvents[K]) => void } & {
+  open?: () => void;
+  error?: () => void;
+};
+
+/** Subscribes to /api/events; EventSource reconnects by itself. Returns the unsubscribe. */
+export function subscribe(handlers: EventHandlers): () => void {
+  const source = new EventSource(apiUrl('api/events'));
+  const names = ['window', 'status', 'saved', 'reset'] as const;
+  for (const name of names) {
+    source.addEventListener(name, (event) => {
+      const handler = handlers[name] as ((data: unknown) => void) | undefined;
+      if (handler === undefined) return;
+      try {
+        handler(JSON.parse((event as MessageEvent<string>).data));
+      } catch (error) {
+        console.warn(`bad ${name} event`, error);
+      }
+    });
+  }
+  source.addEventListener('open', () => handlers.open?.());
+  source.addEventListener('error', () => handlers.error?.());
+  return () => source.close();
+}
