@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { demoCommand } from './demoCommand.ts';
 import { replayCommand } from './replayCommand.ts';
+import { runCommand } from './runCommand.ts';
 
 export function buildProgram(): Command {
   return new Command('airtrace')
@@ -11,7 +12,8 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .addCommand(demoCommand())
-    .addCommand(replayCommand());
+    .addCommand(replayCommand())
+    .addCommand(runCommand());
 }
 
 /** Errors we expect (bad input, missing files) print one line; only bugs print a stack. */

@@ -42,6 +42,9 @@ export function classifyCaptureFailure(tool: string, stderr: string, spawnErrorC
   for (const pattern of PATTERNS) {
     if (pattern.test.test(stderr)) return { kind: pattern.kind, message: pattern.message, fix: pattern.fix };
   }
+  if (/Packets received\/dropped/.test(stderr)) {
+    return { kind: 'exited', message: `${tool} reached the end of its input`, fix: 'a FIFO or file source ended; live interfaces do not' };
+  }
   const lastLine = stderr.trim().split('\n').filter((l) => l.trim() !== '').at(-1) ?? '';
   return { kind: 'exited', message: `${tool} stopped${lastLine ? `: ${lastLine.trim()}` : ''}`, fix: 'see the capture tool output above' };
 }

@@ -1,0 +1,26 @@
+import { Command } from 'commander';
+import { openStore } from '../adapters/storage/openStore.ts';
+import { startRunApp } from '../app/runApp.ts';
+import { addConfigFlag, addHubFlags, addSensorFlags, resolveConfig, untilSignal, type ConfigFlags } from './configFlags.ts';
+
+export function runCommand(): Command {
+  const command = new Command('run')
+    .summary('sensor and hub in one process: the Pi of the original tracker')
+    .description(
+      'Captures Wi-Fi on a monitor-mode interface with dumpcap, windows and hashes every frame, stores the\n' +
+        'windows and serves the dashboard, all in one process. Needs root or dumpcap capabilities\n' +
+        '(see the README). Example: airtrace run -i wlan0mon --channels 1,6,11 --scan 10/60',
+    );
+  addConfigFlag(command);
+  addSensorFlags(command);
+  addHubFlags(command);
+  return command.action(async (flags: ConfigFlags) => {
+    const config = resolveConfig(flags);
+    const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
+    const store = await openStore(config.hub.db);
+    const running = await startRunApp(config, store, log);
+    process.stdout.write(`airtrace dashboard: ${running.url} (sensor ${config.sensor.id} on ${config.sensor.wifi?.interface ?? 'no Wi-Fi'})\n`);
+    await untilSignal();
+    await running.stop();
+  });
+}
