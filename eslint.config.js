@@ -4,6 +4,10 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   { ignores: ['node_modules/**', 'web/dist/**', 'test/fixtures/**'] },
   js.configs.recommended,
+  {
+    files: ['bin/**/*.js', 'scripts/**'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -16,10 +20,20 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'net', 'child_process', 'http', 'path', 'os', 'crypto'], message: 'src/core must stay pure' }] },
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'net', 'child_process', 'http', 'path', 'os', 'crypto'],
+              message: 'src/core must stay pure',
+            },
+          ],
+        },
       ],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval'],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'pass time in as a value' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'pass time in as a value' },
+      ],
     },
   },
 );

@@ -17,8 +17,18 @@ async function tsharkFramesPerSecond(path: string): Promise<number | undefined> 
   let lines = 0;
   await new Promise<void>((resolve, reject) => {
     const child = spawn('tshark', [
-      '-r', path, '-T', 'fields',
-      '-e', 'frame.time_epoch', '-e', 'wlan.ta', '-e', 'radiotap.dbm_antsignal', '-e', 'wlan.ssid',
+      '-r',
+      path,
+      '-T',
+      'fields',
+      '-e',
+      'frame.time_epoch',
+      '-e',
+      'wlan.ta',
+      '-e',
+      'radiotap.dbm_antsignal',
+      '-e',
+      'wlan.ssid',
     ]);
     child.stdout.on('data', (d: Buffer) => {
       for (let i = 0; i < d.length; i++) if (d[i] === 10) lines++;

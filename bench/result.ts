@@ -15,7 +15,12 @@ export function formatResult(r: BenchResult): string {
   const value = `${r.value.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${r.unit}`;
   if (r.reference === undefined) return `${r.name}: ${value} (reference ${r.referenceName} not available)`;
   const ratio = r.lowerIsBetter ? r.reference / r.value : r.value / r.reference;
-  const verdict = r.target === undefined ? '' : ratio >= r.target ? ` (target ${r.target}x: met)` : ` (target ${r.target}x: MISSED)`;
+  const verdict =
+    r.target === undefined
+      ? ''
+      : ratio >= r.target
+        ? ` (target ${r.target}x: met)`
+        : ` (target ${r.target}x: MISSED)`;
   return (
     `${r.name}: ${value}; ${r.referenceName}: ` +
     `${r.reference.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${r.unit}; ratio ${ratio.toFixed(1)}x${verdict}`

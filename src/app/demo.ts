@@ -63,7 +63,11 @@ async function loadObservations(path: string, sensorId: string): Promise<Observa
   return observations.sort((a, b) => a.t - b.t);
 }
 
-function repeatEachWindow(scan: readonly Observation[], timeline: readonly Observation[], windowSeconds: number): Observation[] {
+function repeatEachWindow(
+  scan: readonly Observation[],
+  timeline: readonly Observation[],
+  windowSeconds: number,
+): Observation[] {
   if (scan.length === 0) return [];
   const scanStart = scan[0]!.t;
   const first = windowStartOf(Math.min(...timeline.map((o) => o.t)), windowSeconds);
@@ -122,8 +126,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     );
     const timeline = recordings.flat();
     if (timeline.length === 0) return;
-    const scan = await loadObservations(join(DEMO_DATA_DIR, DEMO_BLUETOOTH_SCAN.file), DEMO_BLUETOOTH_SCAN.sensorId);
-    const observations = [...timeline, ...repeatEachWindow(scan, timeline, windowSeconds)].sort((a, b) => a.t - b.t);
+    const scan = await loadObservations(
+      join(DEMO_DATA_DIR, DEMO_BLUETOOTH_SCAN.file),
+      DEMO_BLUETOOTH_SCAN.sensorId,
+    );
+    const observations = [...timeline, ...repeatEachWindow(scan, timeline, windowSeconds)].sort(
+      (a, b) => a.t - b.t,
+    );
     const sensorIds = DEMO_RECORDINGS.map((r) => r.sensorId);
     const end = observations.at(-1)!.t;
     const liveFrom = windowStartOf(end - (options.liveSeconds ?? 3600), windowSeconds);
@@ -131,11 +140,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     while (i < observations.length && observations[i]!.t < liveFrom) windower.add(observations[i++]!);
     windower.advanceTo(liveFrom + windowSeconds);
     await hub.ingest.flush();
-    log(`loaded ${i} frames of history; replaying the last ${((end - liveFrom) / 60).toFixed(0)} minutes live`);
+    log(
+      `loaded ${i} frames of history; replaying the last ${((end - liveFrom) / 60).toFixed(0)} minutes live`,
+    );
 
     const windowMs = (windowSeconds / options.speed) * 1000;
     for (let start = liveFrom; start <= end && !abort.signal.aborted; start += windowSeconds) {
-      for (const sensorId of sensorIds) bus.publish('status', { sensorId, scanning: true, at: Date.now() / 1000 });
+      for (const sensorId of sensorIds)
+        bus.publish('status', { sensorId, scanning: true, at: Date.now() / 1000 });
       const windowEnd = start + windowSeconds;
       // Frames arrive through the scan in a few bursts, as a live capture's would.
       const slices = 4;
@@ -145,7 +157,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         await sleep((windowMs * SCAN_SHARE) / slices, undefined, { signal: abort.signal }).catch(() => {});
       }
       windower.advanceTo(windowEnd);
-      for (const sensorId of sensorIds) bus.publish('status', { sensorId, scanning: false, at: Date.now() / 1000 });
+      for (const sensorId of sensorIds)
+        bus.publish('status', { sensorId, scanning: false, at: Date.now() / 1000 });
       await sleep(windowMs * (1 - SCAN_SHARE), undefined, { signal: abort.signal }).catch(() => {});
     }
     windower.flush();

@@ -46,19 +46,31 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
   });
   hub.start();
   const detach = options.attachSource === undefined ? undefined : await options.attachSource(bus);
-  const server = await buildServer({ hub, webRoot: WEB_ROOT, projectUrl: PROJECT_URL, ...(token === undefined ? {} : { token }) });
+  const server = await buildServer({
+    hub,
+    webRoot: WEB_ROOT,
+    projectUrl: PROJECT_URL,
+    ...(token === undefined ? {} : { token }),
+  });
   await server.listen({ host, port });
   const address = server.server.address();
-  const url = address !== null && typeof address !== 'string' ? `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/` : '';
+  const url =
+    address !== null && typeof address !== 'string'
+      ? `http://${host.includes(':') ? `[${host}]` : host}:${address.port}/`
+      : '';
 
   const retentionDays = config.hub.retentionDays;
   const applyRetention = async () => {
     if (retentionDays <= 0) return;
     const removed = await store.deleteOlderThan(Date.now() / 1000 - retentionDays * DAY);
-    if (removed.windows > 0) log(`retention: removed ${removed.windows} windows older than ${retentionDays} days`);
+    if (removed.windows > 0)
+      log(`retention: removed ${removed.windows} windows older than ${retentionDays} days`);
   };
   await applyRetention();
-  const retentionTimer = setInterval(() => void applyRetention().catch((e: Error) => log(`retention failed: ${e.message}`)), 3600_000);
+  const retentionTimer = setInterval(
+    () => void applyRetention().catch((e: Error) => log(`retention failed: ${e.message}`)),
+    3600_000,
+  );
   retentionTimer.unref();
 
   return {

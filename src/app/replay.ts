@@ -88,7 +88,8 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   }
   windower.flush();
   if (ingest !== undefined) await ingest.flush();
-  if (windower.counters.late > 0) total.skipped['late'] = (total.skipped['late'] ?? 0) + windower.counters.late;
+  if (windower.counters.late > 0)
+    total.skipped['late'] = (total.skipped['late'] ?? 0) + windower.counters.late;
 
   return {
     frames: total.frames,

@@ -145,13 +145,16 @@ export class Sensor {
     switch (event.type) {
       case 'failed':
         log(`Wi-Fi capture: ${event.failure.message}. Fix: ${event.failure.fix}`);
-        if (event.failure.kind === 'exited' && event.stderr !== '') log(`capture output: ${event.stderr.split('\n').slice(-3).join(' | ')}`);
+        if (event.failure.kind === 'exited' && event.stderr !== '')
+          log(`capture output: ${event.stderr.split('\n').slice(-3).join(' | ')}`);
         break;
       case 'restarting':
         log(`Wi-Fi capture: restarting in ${(event.delayMs / 1000).toFixed(1)} s (attempt ${event.attempt})`);
         break;
       case 'gap':
-        log(`Wi-Fi capture: nothing was captured for ${(event.to - event.from).toFixed(1)} s (${new Date(event.from * 1000).toISOString()} to ${new Date(event.to * 1000).toISOString()})`);
+        log(
+          `Wi-Fi capture: nothing was captured for ${(event.to - event.from).toFixed(1)} s (${new Date(event.from * 1000).toISOString()} to ${new Date(event.to * 1000).toISOString()})`,
+        );
         break;
       default:
         break;

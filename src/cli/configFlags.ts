@@ -23,7 +23,8 @@ export interface ConfigFlags {
 
 function channelList(value: string): number[] {
   const channels = value.split(',').map((c) => Number(c.trim()));
-  if (channels.some((c) => !Number.isInteger(c) || c < 1)) throw new InvalidArgumentError('expected channel numbers like 1,6,11');
+  if (channels.some((c) => !Number.isInteger(c) || c < 1))
+    throw new InvalidArgumentError('expected channel numbers like 1,6,11');
   return channels;
 }
 
@@ -48,12 +49,19 @@ export function addConfigFlag(command: Command): Command {
 
 export function addSensorFlags(command: Command): Command {
   return command
-    .option('--sensor-id <id>', 'this sensor\'s id')
+    .option('--sensor-id <id>', "this sensor's id")
     .option('-i, --interface <name>', 'monitor-mode Wi-Fi interface, or a FIFO/file dumpcap can read')
     .option('--tool <tool>', 'capture with dumpcap (default) or tshark')
-    .option('--no-monitor-mode', 'do not ask the capture tool to set monitor mode (the interface already is, or it is a FIFO)')
+    .option(
+      '--no-monitor-mode',
+      'do not ask the capture tool to set monitor mode (the interface already is, or it is a FIFO)',
+    )
     .option('--channels <list>', 'hop over these channels, e.g. 1,6,11', channelList)
-    .option('--scan <scan/period>', 'duty cycle in seconds, e.g. 10/60 like the original, or continuous', scanCycle)
+    .option(
+      '--scan <scan/period>',
+      'duty cycle in seconds, e.g. 10/60 like the original, or continuous',
+      scanCycle,
+    )
     .option('--window <seconds>', 'counting window in seconds', (v) => Number(v));
 }
 
@@ -88,7 +96,8 @@ export function resolveConfig(flags: ConfigFlags): AirtraceConfig {
   if (flags.host !== undefined) merged.hub.http.host = flags.host;
   if (flags.port !== undefined) merged.hub.http.port = flags.port;
   if (flags.token !== undefined) merged.hub.http.token = flags.token;
-  if (flags.mqtt !== undefined) merged.mqtt = { ...(merged.mqtt ?? { topicPrefix: 'airtrace' }), url: flags.mqtt };
+  if (flags.mqtt !== undefined)
+    merged.mqtt = { ...(merged.mqtt ?? { topicPrefix: 'airtrace' }), url: flags.mqtt };
   const checked = validateConfig(merged);
   if (!checked.ok) throw new ConfigError(formatIssues('configuration (file and flags)', checked.issues));
   return checked.config;

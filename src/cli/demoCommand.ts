@@ -39,7 +39,8 @@ export function demoCommand(): Command {
         ...(flags.token === undefined ? {} : { token: flags.token }),
         log: (line) => process.stderr.write(`airtrace: ${line}\n`),
       });
-      const url = flags.token === undefined ? demo.url : `${demo.url}?token=${encodeURIComponent(flags.token)}`;
+      const url =
+        flags.token === undefined ? demo.url : `${demo.url}?token=${encodeURIComponent(flags.token)}`;
       process.stdout.write(`airtrace dashboard: ${url}\n(database: ${dbPath}; Ctrl-C to stop)\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

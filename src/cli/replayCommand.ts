@@ -95,7 +95,8 @@ async function runReplay(files: string[], flags: ReplayFlags): Promise<number> {
       onProgress: ({ path, bytes, totalBytes }) => bar.update(path, bytes, totalBytes),
     });
     bar.done();
-    for (const failure of report.failures) process.stderr.write(`airtrace: ${failure.path}: ${failure.message}\n`);
+    for (const failure of report.failures)
+      process.stderr.write(`airtrace: ${failure.path}: ${failure.message}\n`);
     if (flags.json) {
       process.stdout.write(`${jsonReport(report)}\n`);
     } else {

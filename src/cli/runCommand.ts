@@ -1,7 +1,14 @@
 import { Command } from 'commander';
 import { openStore } from '../adapters/storage/openStore.ts';
 import { startRunApp } from '../app/runApp.ts';
-import { addConfigFlag, addHubFlags, addSensorFlags, resolveConfig, untilSignal, type ConfigFlags } from './configFlags.ts';
+import {
+  addConfigFlag,
+  addHubFlags,
+  addSensorFlags,
+  resolveConfig,
+  untilSignal,
+  type ConfigFlags,
+} from './configFlags.ts';
 
 export function runCommand(): Command {
   const command = new Command('run')
@@ -19,7 +26,9 @@ export function runCommand(): Command {
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const store = await openStore(config.hub.db);
     const running = await startRunApp(config, store, log);
-    process.stdout.write(`airtrace dashboard: ${running.url} (sensor ${config.sensor.id} on ${config.sensor.wifi?.interface ?? 'no Wi-Fi'})\n`);
+    process.stdout.write(
+      `airtrace dashboard: ${running.url} (sensor ${config.sensor.id} on ${config.sensor.wifi?.interface ?? 'no Wi-Fi'})\n`,
+    );
     await untilSignal();
     await running.stop();
   });

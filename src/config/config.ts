@@ -29,7 +29,10 @@ const scan = z.strictObject({
 });
 
 const sensor = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only').default('pi'),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only')
+    .default('pi'),
   wifi: wifi.nullable().default(() => wifi.parse({})),
   bluetooth: bluetooth.default(() => bluetooth.parse({})),
   scan: scan.default(() => scan.parse({})),
@@ -71,7 +74,10 @@ export const configSchema = z.strictObject({
     .strictObject({
       name: z.string().min(1).default('airtrace'),
       /** Hex site key shared by sensors that must hash alike; default: generated in dataDir. */
-      key: z.string().regex(/^([0-9a-fA-F]{2}){16,}$/, 'at least 32 hex digits').optional(),
+      key: z
+        .string()
+        .regex(/^([0-9a-fA-F]{2}){16,}$/, 'at least 32 hex digits')
+        .optional(),
     })
     .default(() => ({ name: 'airtrace' })),
   /** Where the site key, the sensor outbox and saved exports live. */
@@ -95,7 +101,8 @@ const HINTS: [RegExp, string][] = [
 ];
 
 function hintFor(path: string, code: string): string {
-  if (code === 'unrecognized_keys') return 'remove it or fix its spelling (airtrace run --help shows the format)';
+  if (code === 'unrecognized_keys')
+    return 'remove it or fix its spelling (airtrace run --help shows the format)';
   return HINTS.find(([pattern]) => pattern.test(path))?.[1] ?? 'see the configuration section of the README';
 }
 
@@ -108,7 +115,11 @@ export function validateConfig(input: unknown): ConfigResult {
   const config = parsed.data;
   const issues: ConfigIssue[] = [];
   const { scanSeconds, periodSeconds } = config.sensor.scan;
-  if (scanSeconds < periodSeconds && config.windowSeconds % periodSeconds !== 0 && periodSeconds % config.windowSeconds !== 0) {
+  if (
+    scanSeconds < periodSeconds &&
+    config.windowSeconds % periodSeconds !== 0 &&
+    periodSeconds % config.windowSeconds !== 0
+  ) {
     issues.push({
       path: 'sensor.scan.periodSeconds',
       message: `a ${periodSeconds} s scan period does not line up with ${config.windowSeconds} s windows`,

@@ -15,7 +15,10 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 /** Every zod issue, each with a hint from `hintFor` (which knows the file's format). */
-export function listZodIssues(error: z.ZodError, hintFor: (path: string, code: string) => string): ConfigIssue[] {
+export function listZodIssues(
+  error: z.ZodError,
+  hintFor: (path: string, code: string) => string,
+): ConfigIssue[] {
   return error.issues.flatMap((issue) => {
     const base = formatIssuePath(issue.path);
     if (issue.code === 'unrecognized_keys') {
@@ -29,5 +32,8 @@ export function listZodIssues(error: z.ZodError, hintFor: (path: string, code: s
 }
 
 export function formatIssues(origin: string, issues: readonly ConfigIssue[]): string {
-  return [`${origin}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:`, ...issues.map((i) => `  - ${i.path}: ${i.message} (${i.hint})`)].join('\n');
+  return [
+    `${origin}: ${issues.length} problem${issues.length === 1 ? '' : 's'}:`,
+    ...issues.map((i) => `  - ${i.path}: ${i.message} (${i.hint})`),
+  ].join('\n');
 }

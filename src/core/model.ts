@@ -9,7 +9,8 @@
 export type Medium = 'wifi' | 'ble';
 
 /** How a BLE advertiser's address was declared; Wi-Fi addresses have none. */
-export type BleAddressType = 'public' | 'random-static' | 'resolvable-private' | 'non-resolvable-private' | 'random';
+export type BleAddressType =
+  'public' | 'random-static' | 'resolvable-private' | 'non-resolvable-private' | 'random';
 
 /**
  * One frame or advertisement heard by one sensor. The raw `mac` lives only in sensor memory:

@@ -16,9 +16,13 @@ test('demo refuses a non-loopback bind without a token, in one line', async () =
 
 test('demo prints its URL, serves the API with the replayed data and stops on SIGTERM', async () => {
   const db = join(mkdtempSync(join(tmpdir(), 'airtrace-demo-cli-')), 'demo.db');
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/airtrace.js'), 'demo', '--port', '0', '--db', db, '--speed', '6000'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'bin/airtrace.js'), 'demo', '--port', '0', '--db', db, '--speed', '6000'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   try {
     let stdout = '';
     const url = await new Promise<string>((resolve, reject) => {

@@ -73,7 +73,9 @@ test('brno 2022-10-18 stored: mean RSSI -75.63 dBm over all frames, minutes = wi
       )
       .get() as { n: number };
     assert.equal(mismatched.n, 0);
-    const windows = sqlite.prepare('SELECT SUM(wifi_devices) AS devices, COUNT(*) AS n FROM windows').get() as {
+    const windows = sqlite
+      .prepare('SELECT SUM(wifi_devices) AS devices, COUNT(*) AS n FROM windows')
+      .get() as {
       devices: number;
       n: number;
     };
@@ -107,11 +109,15 @@ test('no raw MAC in the database file, its WAL or the key file, in any spelling'
   assert.ok(!result.stdout.toLowerCase().includes([...macs][0]!));
 });
 
-test('the same frames and devices from a pcap and its pcapng conversion', { skip: SKIP_NO_TSHARK }, async () => {
-  const pcapng = join(work, 'brno.pcapng');
-  execFileSync('editcap', ['-F', 'pcapng', demoCapture, pcapng]);
-  assert.deepEqual(await replayJson([pcapng]), await replayJson([demoCapture]));
-});
+test(
+  'the same frames and devices from a pcap and its pcapng conversion',
+  { skip: SKIP_NO_TSHARK },
+  async () => {
+    const pcapng = join(work, 'brno.pcapng');
+    execFileSync('editcap', ['-F', 'pcapng', demoCapture, pcapng]);
+    assert.deepEqual(await replayJson([pcapng]), await replayJson([demoCapture]));
+  },
+);
 
 test('standard input (-) reads like a file', async () => {
   const fromStdin = await runCli(['replay', '--json', '-'], { stdin: readFileSync(demoCapture) });
@@ -147,22 +153,26 @@ test('a missing file is reported in one line', async () => {
   assert.doesNotMatch(result.stderr, /\n\s+at /);
 });
 
-test('every capture under ../shared/data/wifi ingests without an exception escaping', { skip: SKIP_NO_SHARED }, async () => {
-  const dirs = readdirSync(join(sharedData, 'wifi'));
-  const files = dirs.flatMap((d) =>
-    readdirSync(join(sharedData, 'wifi', d))
-      .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
-      .map((f) => join(sharedData, 'wifi', d, f)),
-  );
-  assert.ok(files.length >= 30);
-  const result = await runCli(['replay', '--json', '--no-store', ...files]);
-  assert.ok(result.code === 0 || result.code === 1, result.stderr);
-  assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
-  const report = JSON.parse(result.stdout) as ReplayJson;
-  assert.ok(report.frames > 100000, `frames: ${report.frames}`);
-  // Link type 105 files (aircrack) count frames without RSSI.
-  assert.ok(report.framesWithRssi < report.frames);
-});
+test(
+  'every capture under ../shared/data/wifi ingests without an exception escaping',
+  { skip: SKIP_NO_SHARED },
+  async () => {
+    const dirs = readdirSync(join(sharedData, 'wifi'));
+    const files = dirs.flatMap((d) =>
+      readdirSync(join(sharedData, 'wifi', d))
+        .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
+        .map((f) => join(sharedData, 'wifi', d, f)),
+    );
+    assert.ok(files.length >= 30);
+    const result = await runCli(['replay', '--json', '--no-store', ...files]);
+    assert.ok(result.code === 0 || result.code === 1, result.stderr);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    const report = JSON.parse(result.stdout) as ReplayJson;
+    assert.ok(report.frames > 100000, `frames: ${report.frames}`);
+    // Link type 105 files (aircrack) count frames without RSSI.
+    assert.ok(report.framesWithRssi < report.frames);
+  },
+);
 
 test('--help explains the command', async () => {
   const result = await runCli(['replay', '--help']);

@@ -26,19 +26,30 @@ test('btsnoop: 412 LE advertising reports with RSSI from 36 devices', async () =
   assert.deepEqual(report['skipped'], {});
 });
 
-test('nRF sniffer: every advertising PDU with its RSSI; advertisers as tshark counts them', { skip: SKIP_NO_TSHARK }, async () => {
-  const report = await replayJson([nrf]);
-  const out = execFileSync('tshark', ['-r', nrf, '-T', 'fields', '-e', 'btle.advertising_address', '-e', 'nordic_ble.rssi'], {
-    encoding: 'utf8',
-  });
-  const lines = out.trim().split('\n');
-  assert.equal(report['frames'], lines.length);
-  assert.equal(report['framesWithRssi'], lines.filter((l) => l.split('\t')[1] !== '').length);
-  assert.equal(report['bluetoothDevices'], new Set(lines.map((l) => l.split('\t')[0])).size);
-});
+test(
+  'nRF sniffer: every advertising PDU with its RSSI; advertisers as tshark counts them',
+  { skip: SKIP_NO_TSHARK },
+  async () => {
+    const report = await replayJson([nrf]);
+    const out = execFileSync(
+      'tshark',
+      ['-r', nrf, '-T', 'fields', '-e', 'btle.advertising_address', '-e', 'nordic_ble.rssi'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const lines = out.trim().split('\n');
+    assert.equal(report['frames'], lines.length);
+    assert.equal(report['framesWithRssi'], lines.filter((l) => l.split('\t')[1] !== '').length);
+    assert.equal(report['bluetoothDevices'], new Set(lines.map((l) => l.split('\t')[0])).size);
+  },
+);
 
 test('the crackle captures (PHDR and PPI) parse', async () => {
-  const report = await replayJson([join(fixtures, 'ble/le_secure_connections.pcapng'), join(fixtures, 'ble/pairing_and_ltk_exchange.pcap')]);
+  const report = await replayJson([
+    join(fixtures, 'ble/le_secure_connections.pcapng'),
+    join(fixtures, 'ble/pairing_and_ltk_exchange.pcap'),
+  ]);
   assert.equal(report['frames'], 303 + 713);
   assert.ok((report['bluetoothDevices'] as number) >= 1);
 });
@@ -51,12 +62,21 @@ test('no raw Bluetooth address in the database or the printed table', async () =
   const addresses = new Set<string>();
   const tsharkOut = SKIP_NO_TSHARK
     ? ''
-    : execFileSync('tshark', ['-r', btsnoop, '-T', 'fields', '-e', 'bthci_evt.bd_addr'], { encoding: 'utf8' }) +
-      execFileSync('tshark', ['-r', nrf, '-T', 'fields', '-e', 'btle.advertising_address'], { encoding: 'utf8' });
-  for (const field of tsharkOut.split(/[\n,]/)) if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(field)) addresses.add(field);
+    : execFileSync('tshark', ['-r', btsnoop, '-T', 'fields', '-e', 'bthci_evt.bd_addr'], {
+        encoding: 'utf8',
+      }) +
+      execFileSync('tshark', ['-r', nrf, '-T', 'fields', '-e', 'btle.advertising_address'], {
+        encoding: 'utf8',
+      });
+  for (const field of tsharkOut.split(/[\n,]/))
+    if (/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(field)) addresses.add(field);
   // One advertiser of the nRF capture, so the check has teeth without tshark too.
   addresses.add('50:c9:02:bf:5f:fc');
-  const haystack = Buffer.concat(readdirSync(work).filter((f) => f.startsWith('ble.db')).map((f) => readFileSync(join(work, f))));
+  const haystack = Buffer.concat(
+    readdirSync(work)
+      .filter((f) => f.startsWith('ble.db'))
+      .map((f) => readFileSync(join(work, f))),
+  );
   const text = haystack.toString('latin1').toLowerCase() + result.stdout.toLowerCase();
   for (const address of addresses) {
     assert.ok(!text.includes(address), `found ${address}`);

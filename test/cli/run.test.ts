@@ -12,55 +12,77 @@ import { demoCapture, hasCommand, repoRoot } from '../helpers/paths.ts';
 const SKIP_NO_DUMPCAP = hasCommand('dumpcap') ? false : 'needs dumpcap (apt-get install tshark)';
 const KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 
-test('airtrace run: dumpcap on a FIFO of real bytes stores the same windows as replay', { skip: SKIP_NO_DUMPCAP }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'airtrace-run-'));
-  const fifo = join(dir, 'wlan0mon');
-  execFileSync('mkfifo', [fifo]);
-  const config = join(dir, 'airtrace.yaml');
-  const yaml = `site:\n  name: test lab\n  key: ${KEY}\ndataDir: ${join(dir, 'data')}\nsensor:\n  id: local\n`;
-  execFileSync('sh', ['-c', `cat > ${config}`], { input: yaml });
-  const runDb = join(dir, 'run.db');
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, 'bin/airtrace.js'), 'run', '-c', config, '-i', fifo, '--no-monitor-mode', '--db', runDb, '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  try {
-    const out = createWriteStream(fifo);
-    out.end(readFileSync(demoCapture));
-    await once(out, 'close');
-    const deadline = Date.now() + 20_000;
-    while (!/reached the end of its input/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    assert.match(stdout, /airtrace dashboard: http:\/\/127\.0\.0\.1:\d+\//);
-  } finally {
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    assert.equal(await exited, 0, stderr);
-  }
-  const replayDb = join(dir, 'replay.db');
-  const replay = await runCli(['replay', '--db', replayDb, '--site-key', KEY, demoCapture]);
-  assert.equal(replay.code, 0, replay.stderr);
-  const rows = (path: string, sql: string) => {
-    const db = new Database(path, { readonly: true });
+test(
+  'airtrace run: dumpcap on a FIFO of real bytes stores the same windows as replay',
+  { skip: SKIP_NO_DUMPCAP },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airtrace-run-'));
+    const fifo = join(dir, 'wlan0mon');
+    execFileSync('mkfifo', [fifo]);
+    const config = join(dir, 'airtrace.yaml');
+    const yaml = `site:\n  name: test lab\n  key: ${KEY}\ndataDir: ${join(dir, 'data')}\nsensor:\n  id: local\n`;
+    execFileSync('sh', ['-c', `cat > ${config}`], { input: yaml });
+    const runDb = join(dir, 'run.db');
+    const child = spawn(
+      process.execPath,
+      [
+        join(repoRoot, 'bin/airtrace.js'),
+        'run',
+        '-c',
+        config,
+        '-i',
+        fifo,
+        '--no-monitor-mode',
+        '--db',
+        runDb,
+        '--port',
+        '0',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     try {
-      return db.prepare(sql).all();
+      const out = createWriteStream(fifo);
+      out.end(readFileSync(demoCapture));
+      await once(out, 'close');
+      const deadline = Date.now() + 20_000;
+      while (!/reached the end of its input/.test(stderr) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      assert.match(stdout, /airtrace dashboard: http:\/\/127\.0\.0\.1:\d+\//);
     } finally {
-      db.close();
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
     }
-  };
-  // The sensor also reports the windows in which it listened and heard nothing (here: at wall-clock
-  // time before the FIFO delivered its recorded frames): empty, never invented devices.
-  const windowsSql = 'SELECT window_start, wifi_devices, frames FROM windows WHERE frames > 0 ORDER BY window_start';
-  assert.deepEqual(rows(runDb, 'SELECT DISTINCT wifi_devices FROM windows WHERE frames = 0'), rows(runDb, 'SELECT 0 AS wifi_devices WHERE EXISTS (SELECT 1 FROM windows WHERE frames = 0)'));
-  const devicesSql = 'SELECT device_id, minutes_spent, rssi_count, round(rssi_mean, 9) AS mean FROM wifi ORDER BY device_id';
-  assert.equal(rows(runDb, windowsSql).length, 233);
-  assert.deepEqual(rows(runDb, windowsSql), rows(replayDb, windowsSql));
-  assert.deepEqual(rows(runDb, devicesSql), rows(replayDb, devicesSql));
-});
+    const replayDb = join(dir, 'replay.db');
+    const replay = await runCli(['replay', '--db', replayDb, '--site-key', KEY, demoCapture]);
+    assert.equal(replay.code, 0, replay.stderr);
+    const rows = (path: string, sql: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(sql).all();
+      } finally {
+        db.close();
+      }
+    };
+    // The sensor also reports the windows in which it listened and heard nothing (here: at wall-clock
+    // time before the FIFO delivered its recorded frames): empty, never invented devices.
+    const windowsSql =
+      'SELECT window_start, wifi_devices, frames FROM windows WHERE frames > 0 ORDER BY window_start';
+    assert.deepEqual(
+      rows(runDb, 'SELECT DISTINCT wifi_devices FROM windows WHERE frames = 0'),
+      rows(runDb, 'SELECT 0 AS wifi_devices WHERE EXISTS (SELECT 1 FROM windows WHERE frames = 0)'),
+    );
+    const devicesSql =
+      'SELECT device_id, minutes_spent, rssi_count, round(rssi_mean, 9) AS mean FROM wifi ORDER BY device_id';
+    assert.equal(rows(runDb, windowsSql).length, 233);
+    assert.deepEqual(rows(runDb, windowsSql), rows(replayDb, windowsSql));
+    assert.deepEqual(rows(runDb, devicesSql), rows(replayDb, devicesSql));
+  },
+);
 
 test('a config file with mistakes is refused with every problem listed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'airtrace-config-'));

@@ -9,7 +9,10 @@ export interface CliResult {
 }
 
 /** Runs the real `airtrace` entry point, as a user would. */
-export function runCli(args: readonly string[], options: { stdin?: Uint8Array; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { stdin?: Uint8Array; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(repoRoot, 'bin/airtrace.js'), ...args], {
       cwd: options.cwd ?? repoRoot,

@@ -31,7 +31,11 @@ const PATTERNS: { kind: CaptureFailure['kind']; test: RegExp; message: string; f
 ];
 
 /** Turns the capture tool's stderr (or a spawn error) into a message with a fix. */
-export function classifyCaptureFailure(tool: string, stderr: string, spawnErrorCode?: string): CaptureFailure {
+export function classifyCaptureFailure(
+  tool: string,
+  stderr: string,
+  spawnErrorCode?: string,
+): CaptureFailure {
   if (spawnErrorCode === 'ENOENT') {
     return {
       kind: 'not-installed',
@@ -43,8 +47,21 @@ export function classifyCaptureFailure(tool: string, stderr: string, spawnErrorC
     if (pattern.test.test(stderr)) return { kind: pattern.kind, message: pattern.message, fix: pattern.fix };
   }
   if (/Packets received\/dropped/.test(stderr)) {
-    return { kind: 'exited', message: `${tool} reached the end of its input`, fix: 'a FIFO or file source ended; live interfaces do not' };
+    return {
+      kind: 'exited',
+      message: `${tool} reached the end of its input`,
+      fix: 'a FIFO or file source ended; live interfaces do not',
+    };
   }
-  const lastLine = stderr.trim().split('\n').filter((l) => l.trim() !== '').at(-1) ?? '';
-  return { kind: 'exited', message: `${tool} stopped${lastLine ? `: ${lastLine.trim()}` : ''}`, fix: 'see the capture tool output above' };
+  const lastLine =
+    stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .at(-1) ?? '';
+  return {
+    kind: 'exited',
+    message: `${tool} stopped${lastLine ? `: ${lastLine.trim()}` : ''}`,
+    fix: 'see the capture tool output above',
+  };
 }

@@ -36,7 +36,8 @@ export function addCounters(total: SourceCounters, part: SourceCounters): void {
   total.framesWithRssi += part.framesWithRssi;
   total.withoutTransmitter += part.withoutTransmitter;
   total.bytes += part.bytes;
-  for (const [reason, n] of Object.entries(part.skipped)) total.skipped[reason] = (total.skipped[reason] ?? 0) + n;
+  for (const [reason, n] of Object.entries(part.skipped))
+    total.skipped[reason] = (total.skipped[reason] ?? 0) + n;
 }
 
 interface StreamReader {

@@ -56,6 +56,7 @@ export class ChannelHopper {
       this.options.onError?.(error as Error);
     }
     if (this.stopped) return;
-    if (this.options.channels.length > 1) this.timer = setTimeout(() => void this.hop(), this.options.dwellMs);
+    if (this.options.channels.length > 1)
+      this.timer = setTimeout(() => void this.hop(), this.options.dwellMs);
   }
 }

@@ -32,7 +32,9 @@ export interface LiveCaptureOptions {
 export function captureArguments(tool: CaptureTool, iface: string, monitorMode: boolean): string[] {
   const monitor = monitorMode ? ['-I'] : [];
   // Both write a classic pcap to stdout; dumpcap with -P, tshark with -F pcap.
-  return tool === 'dumpcap' ? ['-i', iface, ...monitor, '-P', '-q', '-w', '-'] : ['-i', iface, ...monitor, '-F', 'pcap', '-q', '-w', '-'];
+  return tool === 'dumpcap'
+    ? ['-i', iface, ...monitor, '-P', '-q', '-w', '-']
+    : ['-i', iface, ...monitor, '-F', 'pcap', '-q', '-w', '-'];
 }
 
 /**
@@ -107,7 +109,11 @@ export class LiveCapture {
       return;
     }
     const stoppedAt = this.now();
-    this.emit({ type: 'failed', failure: classifyCaptureFailure(this.tool, stderr, error?.code), stderr: `${stderr}${code === null ? '' : `\n(exit status ${code})`}`.trim() });
+    this.emit({
+      type: 'failed',
+      failure: classifyCaptureFailure(this.tool, stderr, error?.code),
+      stderr: `${stderr}${code === null ? '' : `\n(exit status ${code})`}`.trim(),
+    });
     if (stoppedAt - startedAt > 60) this.attempt = 0;
     this.attempt++;
     const delayMs = Math.min(

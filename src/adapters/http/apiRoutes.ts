@@ -62,7 +62,12 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
 
   app.get('/api/devices/:medium', async (request): Promise<ApiDevices> => {
     const medium = MEDIUM_BY_PATH[(request.params as { medium: string }).medium];
-    if (medium === undefined) throw new RequestError(404, 'not-found', 'devices are under /api/devices/wifi and /api/devices/bluetooth');
+    if (medium === undefined)
+      throw new RequestError(
+        404,
+        'not-found',
+        'devices are under /api/devices/wifi and /api/devices/bluetooth',
+      );
     const query = request.query as Record<string, unknown>;
     const search = searchText(query);
     const sort = sortKey(query);

@@ -32,10 +32,13 @@ export function registerExportRoutes(app: FastifyInstance, hub: Hub): void {
       case 'bluetooth.json':
         return attachment(reply, name, 'application/json').send((await allDevices('ble')).map(toApiDevice));
       case 'windows.json':
-        return attachment(reply, name, 'application/json').send((await allWindows()).map((w) => toApiWindow(w, hub.options.ratio)));
+        return attachment(reply, name, 'application/json').send(
+          (await allWindows()).map((w) => toApiWindow(w, hub.options.ratio)),
+        );
       case 'saved.txt': {
         const { path } = hub.dataState;
-        if (path === null) throw new RequestError(404, 'not-saved', 'nothing saved yet: POST /api/save first');
+        if (path === null)
+          throw new RequestError(404, 'not-saved', 'nothing saved yet: POST /api/save first');
         return attachment(reply, basename(path), 'text/plain; charset=utf-8').send(createReadStream(path));
       }
       default:

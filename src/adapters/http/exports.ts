@@ -21,7 +21,10 @@ function csvCell(value: Cell): string {
 }
 
 export function toCsv(headers: readonly string[], rows: readonly (readonly Cell[])[]): string {
-  return [headers.map(csvTextCell), ...rows.map((row) => row.map(csvCell))].map((r) => r.join(',')).join('\r\n') + '\r\n';
+  return (
+    [headers.map(csvTextCell), ...rows.map((row) => row.map(csvCell))].map((r) => r.join(',')).join('\r\n') +
+    '\r\n'
+  );
 }
 
 function iso(t: number): string {
@@ -59,7 +62,16 @@ export function devicesCsv(rows: readonly DeviceRow[]): string {
 
 export function windowsCsv(rows: readonly WindowRow[]): string {
   return toCsv(
-    ['window_start', 'window_end', 'wifi_devices', 'bluetooth_devices', 'both_devices', 'randomized_devices', 'frames', 'sensors'],
+    [
+      'window_start',
+      'window_end',
+      'wifi_devices',
+      'bluetooth_devices',
+      'both_devices',
+      'randomized_devices',
+      'frames',
+      'sensors',
+    ],
     rows.map((w) => [
       iso(w.windowStart),
       iso(w.windowEnd),
@@ -90,7 +102,11 @@ function deviceText(rows: readonly DeviceRow[], nameHeader: string): string {
 }
 
 /** The "Save data" file: both tables as the original tracker printed them. */
-export function renderTextExport(wifi: readonly DeviceRow[], bluetooth: readonly DeviceRow[], savedAt: number): string {
+export function renderTextExport(
+  wifi: readonly DeviceRow[],
+  bluetooth: readonly DeviceRow[],
+  savedAt: number,
+): string {
   return [
     `airtrace data saved at ${iso(savedAt)}`,
     '',

@@ -3,7 +3,12 @@ import { RequestError } from './server.ts';
 
 type Query = Record<string, unknown>;
 
-export function optionalNumber(query: Query, name: string, min = -Infinity, max = Infinity): number | undefined {
+export function optionalNumber(
+  query: Query,
+  name: string,
+  min = -Infinity,
+  max = Infinity,
+): number | undefined {
   const raw = query[name];
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
@@ -13,7 +18,15 @@ export function optionalNumber(query: Query, name: string, min = -Infinity, max 
   return value;
 }
 
-const SORT_KEYS: readonly DeviceSortKey[] = ['lastSeen', 'firstSeen', 'rssiMean', 'rssiStd', 'manufacturer', 'minutesSpent', 'deviceId'];
+const SORT_KEYS: readonly DeviceSortKey[] = [
+  'lastSeen',
+  'firstSeen',
+  'rssiMean',
+  'rssiStd',
+  'manufacturer',
+  'minutesSpent',
+  'deviceId',
+];
 
 export function sortKey(query: Query): DeviceSortKey | undefined {
   const raw = query['sort'];
@@ -34,6 +47,7 @@ export function descending(query: Query): boolean {
 export function searchText(query: Query): string | undefined {
   const raw = query['search'];
   if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > 200) throw new RequestError(400, 'bad-request', 'search must be text of at most 200 characters');
+  if (typeof raw !== 'string' || raw.length > 200)
+    throw new RequestError(400, 'bad-request', 'search must be text of at most 200 characters');
   return raw;
 }

@@ -46,20 +46,29 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (!request.url.startsWith('/api/')) return;
       const query = request.query as Record<string, unknown>;
       if (!tokenMatches(token, presentedToken(request.headers.authorization, query['token']))) {
-        return sendError(reply, 401, 'unauthorized', 'this hub requires a token: Authorization: Bearer <token> or ?token=');
+        return sendError(
+          reply,
+          401,
+          'unauthorized',
+          'this hub requires a token: Authorization: Bearer <token> or ?token=',
+        );
       }
     });
   }
 
   // One catch site, one reply shape: every error, expected or not, leaves as {error: {code, message}}.
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, _request, reply) => {
-    if (error instanceof RequestError) return sendError(reply, error.statusCode, error.code, error.message);
-    const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
-    const message = status === 500 ? 'internal error' : error.message;
-    if (status === 500) options.hub.options.log?.(`http: ${error.stack ?? error.message}`);
-    return sendError(reply, status, status === 500 ? 'internal' : (error.code ?? 'bad-request'), message);
-  });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 404, 'not-found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; code?: string; validation?: unknown }, _request, reply) => {
+      if (error instanceof RequestError) return sendError(reply, error.statusCode, error.code, error.message);
+      const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
+      const message = status === 500 ? 'internal error' : error.message;
+      if (status === 500) options.hub.options.log?.(`http: ${error.stack ?? error.message}`);
+      return sendError(reply, status, status === 500 ? 'internal' : (error.code ?? 'bad-request'), message);
+    },
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, 'not-found', `no route for ${request.method} ${request.url.split('?')[0]}`),
+  );
 
   app.get('/healthz', async () => ({
     status: 'ok',

@@ -24,7 +24,11 @@ export function isAdvertisement(pduType: string): boolean {
   return ADVERTISING_PDUS.has(pduType);
 }
 
-function withAdvertisingData(o: Observation, ad: AdInfo | undefined, txPower: number | undefined): Observation {
+function withAdvertisingData(
+  o: Observation,
+  ad: AdInfo | undefined,
+  txPower: number | undefined,
+): Observation {
   const name = ad?.localName ?? ad?.shortName;
   if (name !== undefined) o.name = name;
   const companyId = ad?.manufacturerData[0]?.companyId;
@@ -35,7 +39,11 @@ function withAdvertisingData(o: Observation, ad: AdInfo | undefined, txPower: nu
 }
 
 /** An advertising PDU from a sniffer capture (link types 251, 256, 272, 192). */
-export function observationFromBleFrame(frame: BleFrame, t: number, sensorId: string): Observation | undefined {
+export function observationFromBleFrame(
+  frame: BleFrame,
+  t: number,
+  sensorId: string,
+): Observation | undefined {
   if (frame.advertiser === undefined || !isAdvertisement(frame.pduType)) return undefined;
   const o: Observation = { t, sensorId, medium: 'ble', mac: frame.advertiser, frameType: frame.pduType };
   if (frame.addressType !== undefined) o.addressType = frame.addressType;
@@ -45,11 +53,16 @@ export function observationFromBleFrame(frame: BleFrame, t: number, sensorId: st
 }
 
 /** An advertising or inquiry report from a host controller (btsnoop logs, BlueZ). */
-export function observationFromReport(report: BleReport, t: number, sensorId: string): Observation | undefined {
+export function observationFromReport(
+  report: BleReport,
+  t: number,
+  sensorId: string,
+): Observation | undefined {
   if (report.address === undefined) return undefined;
   const o: Observation = { t, sensorId, medium: 'ble', mac: report.address, frameType: report.eventType };
   // BR/EDR (classic) addresses are IEEE-assigned public addresses.
-  const addressType: BleAddressType = report.addressType === 'bredr' || report.addressType === undefined ? 'public' : report.addressType;
+  const addressType: BleAddressType =
+    report.addressType === 'bredr' || report.addressType === undefined ? 'public' : report.addressType;
   o.addressType = addressType;
   if (report.rssi !== undefined) o.rssi = report.rssi;
   return withAdvertisingData(o, report.ad, report.txPower);

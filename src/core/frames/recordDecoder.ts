@@ -18,9 +18,11 @@ function decodeBle(record: CaptureRecord, sensorId: string): RecordOutcome {
   const frame = decodeBleRecord(record.linkType, record.data);
   if (frame === undefined) return NO_TRANSMITTER_WITHOUT_RSSI; // a sniffer's own event, not a packet
   if ('error' in frame) return { kind: 'skipped', reason: frame.error, message: frame.message };
-  if (frame.crcOk === false) return { kind: 'skipped', reason: 'bad-crc', message: 'BLE packet failed its CRC check' };
+  if (frame.crcOk === false)
+    return { kind: 'skipped', reason: 'bad-crc', message: 'BLE packet failed its CRC check' };
   const observation = observationFromBleFrame(frame, record.t, sensorId);
-  if (observation === undefined) return frame.rssi === undefined ? NO_TRANSMITTER_WITHOUT_RSSI : NO_TRANSMITTER_WITH_RSSI;
+  if (observation === undefined)
+    return frame.rssi === undefined ? NO_TRANSMITTER_WITHOUT_RSSI : NO_TRANSMITTER_WITH_RSSI;
   return { kind: 'observation', observation };
 }
 

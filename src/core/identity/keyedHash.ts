@@ -15,7 +15,10 @@ const encoder = new TextEncoder();
  * enumerating the 2^24 addresses of each vendor prefix; the secret site key prevents that,
  * and sensors that share the key produce the same id for the same device.
  */
-export function createMacHasher(siteKey: Uint8Array, hexChars = DEVICE_ID_HEX_CHARS): (mac: string) => string {
+export function createMacHasher(
+  siteKey: Uint8Array,
+  hexChars = DEVICE_ID_HEX_CHARS,
+): (mac: string) => string {
   if (siteKey.length < 16) throw new RangeError('site key must be at least 16 bytes');
   const keyed = hmac.create(sha256, siteKey);
   return (mac: string) => {

@@ -12,7 +12,10 @@ const HEX_DIGITS = /^[0-9a-f]{12}$/;
  * lower-case colon form; returns undefined for anything that is not 48 bits of hex.
  */
 export function normalizeMac(text: string): string | undefined {
-  const hex = text.trim().toLowerCase().replace(/[:\-.\s]/g, '');
+  const hex = text
+    .trim()
+    .toLowerCase()
+    .replace(/[:\-.\s]/g, '');
   if (!HEX_DIGITS.test(hex)) return undefined;
   return hex.replace(/(..)(?!$)/g, '$1:');
 }

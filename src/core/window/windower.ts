@@ -209,7 +209,11 @@ export class Windower {
     const query: VendorQuery = { mac, medium: acc.medium, randomized };
     if (acc.companyId !== undefined) query.companyId = acc.companyId;
     if (acc.addressType !== undefined) query.addressType = acc.addressType;
-    const identity = { deviceId: this.options.hashMac(mac), randomized, vendor: this.options.vendorOf(query) };
+    const identity = {
+      deviceId: this.options.hashMac(mac),
+      randomized,
+      vendor: this.options.vendorOf(query),
+    };
     if (cacheable) {
       if (this.identities.size >= IDENTITY_CACHE_SIZE) this.identities.clear();
       this.identities.set(mac, identity);

@@ -34,57 +34,65 @@ async function until(condition: () => boolean, what: string, timeoutMs = 15_000)
   }
 }
 
-test('dumpcap reading a FIFO of real capture bytes: every frame arrives as an observation', { skip: SKIP_NO_DUMPCAP }, async () => {
-  const path = fifo('brno');
-  const observations: Observation[] = [];
-  const events: CaptureEvent[] = [];
-  const capture = new LiveCapture({
-    interface: path,
-    monitorMode: false,
-    sensorId: 'pi-1',
-    onObservation: (o) => observations.push(o),
-    onEvent: (e) => events.push(e),
-    initialBackoffMs: 50,
-  });
-  capture.start();
-  await feed(path, readFileSync(demoCapture));
-  await until(() => capture.counters.frames === 12613, 'all frames');
-  assert.equal(observations.length, 12613);
-  assert.equal(new Set(observations.map((o) => o.mac)).size, 2309);
-  assert.ok(observations.every((o) => o.sensorId === 'pi-1' && o.rssi !== undefined));
-  await capture.stop();
-  assert.equal(events[0]?.type, 'started');
-});
+test(
+  'dumpcap reading a FIFO of real capture bytes: every frame arrives as an observation',
+  { skip: SKIP_NO_DUMPCAP },
+  async () => {
+    const path = fifo('brno');
+    const observations: Observation[] = [];
+    const events: CaptureEvent[] = [];
+    const capture = new LiveCapture({
+      interface: path,
+      monitorMode: false,
+      sensorId: 'pi-1',
+      onObservation: (o) => observations.push(o),
+      onEvent: (e) => events.push(e),
+      initialBackoffMs: 50,
+    });
+    capture.start();
+    await feed(path, readFileSync(demoCapture));
+    await until(() => capture.counters.frames === 12613, 'all frames');
+    assert.equal(observations.length, 12613);
+    assert.equal(new Set(observations.map((o) => o.mac)).size, 2309);
+    assert.ok(observations.every((o) => o.sensorId === 'pi-1' && o.rssi !== undefined));
+    await capture.stop();
+    assert.equal(events[0]?.type, 'started');
+  },
+);
 
-test('a capture process that dies is restarted with backoff and the gap is reported', { skip: SKIP_NO_DUMPCAP }, async () => {
-  const path = fifo('dies');
-  const events: CaptureEvent[] = [];
-  let frames = 0;
-  const capture = new LiveCapture({
-    interface: path,
-    monitorMode: false,
-    sensorId: 'pi-1',
-    onObservation: () => frames++,
-    onEvent: (e) => events.push(e),
-    initialBackoffMs: 100,
-  });
-  capture.start();
-  await until(() => events.some((e) => e.type === 'started'), 'first start');
-  const first = events.find((e) => e.type === 'started') as { pid: number };
-  process.kill(first.pid, 'SIGKILL');
-  await until(() => events.filter((e) => e.type === 'started').length === 2, 'restart');
-  const failed = events.find((e) => e.type === 'failed');
-  assert.ok(failed, 'the death is reported');
-  const restarting = events.find((e) => e.type === 'restarting') as { delayMs: number; attempt: number };
-  assert.equal(restarting.delayMs, 100);
-  assert.equal(restarting.attempt, 1);
-  const gap = events.find((e) => e.type === 'gap') as { from: number; to: number };
-  assert.ok(gap.to - gap.from >= 0.09, `gap ${gap.to - gap.from}s`);
-  // The restarted dumpcap reads the FIFO again: capture goes on.
-  await feed(path, readFileSync(demoCapture));
-  await until(() => frames === 12613, 'frames after the restart');
-  await capture.stop();
-});
+test(
+  'a capture process that dies is restarted with backoff and the gap is reported',
+  { skip: SKIP_NO_DUMPCAP },
+  async () => {
+    const path = fifo('dies');
+    const events: CaptureEvent[] = [];
+    let frames = 0;
+    const capture = new LiveCapture({
+      interface: path,
+      monitorMode: false,
+      sensorId: 'pi-1',
+      onObservation: () => frames++,
+      onEvent: (e) => events.push(e),
+      initialBackoffMs: 100,
+    });
+    capture.start();
+    await until(() => events.some((e) => e.type === 'started'), 'first start');
+    const first = events.find((e) => e.type === 'started') as { pid: number };
+    process.kill(first.pid, 'SIGKILL');
+    await until(() => events.filter((e) => e.type === 'started').length === 2, 'restart');
+    const failed = events.find((e) => e.type === 'failed');
+    assert.ok(failed, 'the death is reported');
+    const restarting = events.find((e) => e.type === 'restarting') as { delayMs: number; attempt: number };
+    assert.equal(restarting.delayMs, 100);
+    assert.equal(restarting.attempt, 1);
+    const gap = events.find((e) => e.type === 'gap') as { from: number; to: number };
+    assert.ok(gap.to - gap.from >= 0.09, `gap ${gap.to - gap.from}s`);
+    // The restarted dumpcap reads the FIFO again: capture goes on.
+    await feed(path, readFileSync(demoCapture));
+    await until(() => frames === 12613, 'frames after the restart');
+    await capture.stop();
+  },
+);
 
 test('real dumpcap failures become messages with a fix', { skip: SKIP_NO_DUMPCAP }, async () => {
   const failures: CaptureEvent[] = [];
@@ -131,7 +139,10 @@ test('a missing capture tool says how to install it', async () => {
 });
 
 test('stderr patterns of permission problems are recognised', () => {
-  const failure = classifyCaptureFailure('dumpcap', "dumpcap: You don't have permission to capture on that device");
+  const failure = classifyCaptureFailure(
+    'dumpcap',
+    "dumpcap: You don't have permission to capture on that device",
+  );
   assert.equal(failure.kind, 'not-permitted');
   assert.match(failure.fix, /setcap/);
   assert.equal(classifyCaptureFailure('dumpcap', 'something odd\n').kind, 'exited');

@@ -33,7 +33,15 @@ function device(id: string, ssids: string[], medium: DeviceWindow['medium'] = 'w
 }
 
 function window(start: number, devices: DeviceWindow[]): WindowSummary {
-  return { schema: 1, sensorId: 's1', windowStart: start, windowEnd: start + 60, frames: 4, framesWithRssi: 4, devices };
+  return {
+    schema: 1,
+    sensorId: 's1',
+    windowStart: start,
+    windowEnd: start + 60,
+    frames: 4,
+    framesWithRssi: 4,
+    devices,
+  };
 }
 
 async function setup(token?: string) {
@@ -48,7 +56,10 @@ async function setup(token?: string) {
     projectUrl: 'https://example.org',
     ...(token === undefined ? {} : { token }),
   });
-  bus.publish('window', window(960, [device('aa', [HOSTILE_SSID]), device('bb', [FORMULA_SSID]), device('cc', [], 'ble')]));
+  bus.publish(
+    'window',
+    window(960, [device('aa', [HOSTILE_SSID]), device('bb', [FORMULA_SSID]), device('cc', [], 'ble')]),
+  );
   await hub.ingest.flush();
   return {
     dir,
@@ -122,7 +133,10 @@ test('CSV exports cannot run a formula, and keep the text', async () => {
 test('save writes the tables to a text file on the hub and changes the data state', async () => {
   const s = await setup();
   try {
-    const saved = (await s.app.inject({ method: 'POST', url: '/api/save' })).json() as { path: string; savedAt: number };
+    const saved = (await s.app.inject({ method: 'POST', url: '/api/save' })).json() as {
+      path: string;
+      savedAt: number;
+    };
     assert.ok(saved.path.startsWith(s.dir));
     const text = readFileSync(saved.path, 'utf8');
     assert.match(text, /Wi-Fi \(2 devices\)/);
@@ -178,7 +192,9 @@ test('a stored window reaches an SSE client', async () => {
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     const address = s.app.server.address() as { port: number };
     const controller = new AbortController();
-    const response = await fetch(`http://127.0.0.1:${address.port}/api/events`, { signal: controller.signal });
+    const response = await fetch(`http://127.0.0.1:${address.port}/api/events`, {
+      signal: controller.signal,
+    });
     assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { isGroupAddress, isLocallyAdministered, normalizeMac } from '../../../src/core/identity/mac.ts';
 
 test('normalizeMac accepts the common spellings and refuses the rest', () => {
-  for (const spelling of ['AA:BB:CC:DD:EE:0F', 'aa-bb-cc-dd-ee-0f', 'aabb.ccdd.ee0f', 'AABBCCDDEE0F', ' aa:bb:cc:dd:ee:0f ']) {
+  for (const spelling of [
+    'AA:BB:CC:DD:EE:0F',
+    'aa-bb-cc-dd-ee-0f',
+    'aabb.ccdd.ee0f',
+    'AABBCCDDEE0F',
+    ' aa:bb:cc:dd:ee:0f ',
+  ]) {
     assert.equal(normalizeMac(spelling), 'aa:bb:cc:dd:ee:0f', spelling);
   }
   for (const bad of ['', 'aa:bb:cc:dd:ee', 'aa:bb:cc:dd:ee:0g', 'aa:bb:cc:dd:ee:ff:00']) {

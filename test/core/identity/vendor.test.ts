@@ -29,6 +29,7 @@ test('the real IEEE registry from oui-data names real vendors', () => {
   // An MA-S block inside the IEEE's own 70:B3:D5 prefix resolves to its holder, not the registry.
   const maS = Object.keys(ouiData).find((k) => k.length === 9 && k.startsWith('70B3D5'));
   assert.ok(maS, 'oui-data has MA-S entries under 70B3D5');
-  const mac = `${maS.slice(0, 2)}:${maS.slice(2, 4)}:${maS.slice(4, 6)}:${maS.slice(6, 8)}:${maS[8]}0:00`.toLowerCase();
+  const mac =
+    `${maS.slice(0, 2)}:${maS.slice(2, 4)}:${maS.slice(4, 6)}:${maS.slice(6, 8)}:${maS[8]}0:00`.toLowerCase();
   assert.notEqual(vendorOfWifiMac(mac, ouiData), 'IEEE Registration Authority');
 });

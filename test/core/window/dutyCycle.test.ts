@@ -11,5 +11,8 @@ test('the original duty cycle: 10 s of scanning at the start of every minute', (
 });
 
 test('a scan as long as its period is continuous', () => {
-  assert.deepEqual(dutyPhase(12345, { scanSeconds: 60, periodSeconds: 60 }), { scanning: true, nextChangeAt: Infinity });
+  assert.deepEqual(dutyPhase(12345, { scanSeconds: 60, periodSeconds: 60 }), {
+    scanning: true,
+    nextChangeAt: Infinity,
+  });
 });

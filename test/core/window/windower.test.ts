@@ -17,7 +17,15 @@ function collect(windowSeconds = 60, latenessSeconds = 0) {
 }
 
 function obs(t: number, mac: string, rssi?: number, extra: Partial<Observation> = {}): Observation {
-  return { t, sensorId: 's1', medium: 'wifi', mac, frameType: 'probe-req', ...(rssi === undefined ? {} : { rssi }), ...extra };
+  return {
+    t,
+    sensorId: 's1',
+    medium: 'wifi',
+    mac,
+    frameType: 'probe-req',
+    ...(rssi === undefined ? {} : { rssi }),
+    ...extra,
+  };
 }
 
 test('RSSI mean and population std per device and window, like numpy.mean/std', () => {
@@ -74,8 +82,12 @@ test('lateness allowance keeps a window open for stragglers', () => {
 
 test('no raw MAC leaves the windower, and randomized MACs are flagged', () => {
   const { out, windower } = collect();
-  windower.add(obs(5, 'da:a1:19:00:00:01', -80, { ssid: 'eduroam', ieFingerprint: 'fp1', seq: 100, channel: 6 }));
-  windower.add(obs(6, 'da:a1:19:00:00:01', -82, { ssid: 'eduroam', ieFingerprint: 'fp1', seq: 104, channel: 6 }));
+  windower.add(
+    obs(5, 'da:a1:19:00:00:01', -80, { ssid: 'eduroam', ieFingerprint: 'fp1', seq: 100, channel: 6 }),
+  );
+  windower.add(
+    obs(6, 'da:a1:19:00:00:01', -82, { ssid: 'eduroam', ieFingerprint: 'fp1', seq: 104, channel: 6 }),
+  );
   windower.add(obs(7, 'f8:d0:27:00:00:01', -50));
   windower.flush();
   const json = JSON.stringify(out);

@@ -1,0 +1,135 @@
+/**
+ * Positioning throughput: fixes per second of every method for a device heard by 12 sensors,
+ * against the document's linear baseline measured in the same run. Synthetic, seeded data (the
+ * BOUN sensor layout, RSSI from a path-loss model plus 4 dB of noise), so it needs no recordings.
+ *
+ *   node --import tsx bench/positioning.ts
+ */
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { METHOD_NAMES, createMethods, locateWindows } from '../src/core/positioning/methods.ts';
+import { expectedRssi } from '../src/core/positioning/pathLoss.ts';
+import type { SurveyPoint } from '../src/core/positioning/radioMap.ts';
+import type { ReadingWindow } from '../src/core/positioning/readings.ts';
+import type { PositioningSite } from '../src/core/positioning/site.ts';
+import { type BenchResult, formatResult } from './result.ts';
+
+/** bench/result.ts's shape plus the ratio to the linear baseline. */
+export type PositioningBenchResult = BenchResult & { reference: number; ratio: number };
+
+/** Mulberry32: small, fast, seeded. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(rand: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+}
+
+/** The BOUN site's 12 sensors (x, y, z in metres) over a 20.66 x 17.64 m floor. */
+const SENSORS: [number, number, number][] = [
+  [7.0, 7.09, 1.22],
+  [7.18, 0.68, 2.3],
+  [0.71, 6.16, 2.3],
+  [7.25, 11.36, 1.22],
+  [0.76, 12.13, 2.3],
+  [7.18, 17.64, 2.3],
+  [13.14, 12.33, 1.22],
+  [12.82, 16.83, 2.3],
+  [18.12, 11.93, 2.3],
+  [13.01, 5.51, 1.22],
+  [17.77, 6.33, 2.3],
+  [12.76, 0.27, 2.3],
+];
+
+const MODEL = { rssiAt1m: -60, n: 1.5 };
+
+function syntheticSite(rand: () => number): PositioningSite {
+  const sensors = SENSORS.map(([x, y, z], i) => ({
+    id: `s${i}`,
+    x,
+    y,
+    z,
+    pathLoss: { model: 'reference' as const, ...MODEL },
+    sigmaDb: 4,
+  }));
+  const survey: SurveyPoint[] = [];
+  for (let x = 1; x < 20; x += 1.5)
+    for (let y = 1; y < 17; y += 1.5)
+      survey.push({ x, y, rssi: Object.fromEntries(sensors.map((s) => [s.id, rssiAt(s, x, y, rand)])) });
+  return { sensors, bounds: [0, 0, 20.66, 17.64], deviceZ: 1.2, survey, statistic: 'median' };
+}
+
+function rssiAt(s: { x: number; y: number; z: number }, x: number, y: number, rand: () => number): number {
+  return expectedRssi(MODEL, Math.max(0.1, Math.hypot(x - s.x, y - s.y, 1.2 - s.z))) + 4 * gaussian(rand);
+}
+
+/** A walk of `count` 2 s windows across the floor, every sensor hearing it. */
+function syntheticWalk(site: PositioningSite, count: number, rand: () => number): ReadingWindow[] {
+  const windows: ReadingWindow[] = [];
+  let x = 10;
+  let y = 8;
+  for (let i = 0; i < count; i++) {
+    x = Math.min(20, Math.max(0.5, x + gaussian(rand)));
+    y = Math.min(17, Math.max(0.5, y + gaussian(rand)));
+    const readings = site.sensors.map((s) => {
+      const r = rssiAt(s, x, y, rand);
+      return { sensorId: s.id, rssi: r, mean: r, upper: r, count: 4, freqMhz: 2440, medium: 'ble' as const };
+    });
+    windows.push({ device: 'bench', start: i * 2, end: i * 2 + 2, t: i * 2 + 1, readings });
+  }
+  return windows;
+}
+
+/** Best of a few timed rounds: other work on a shared machine only ever slows a round down. */
+function fixesPerSecond(run: () => number, rounds = 3, roundSeconds = 0.25): number {
+  let best = 0;
+  for (let r = 0; r < rounds; r++) {
+    let fixes = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < roundSeconds * 1000) {
+      fixes += run();
+      elapsed = performance.now() - start;
+    }
+    best = Math.max(best, fixes / (elapsed / 1000));
+  }
+  return best;
+}
+
+/**
+ * Fixes per second of every method, and of the document's linear baseline in the same run.
+ * The signature also fits bench/run.ts's registry (`(outDir, log) => results`).
+ */
+export async function benchPositioning(_outDir?: string, log?: (line: string) => void): Promise<PositioningBenchResult[]> {
+  const rand = rng(20240611);
+  const site = syntheticSite(rand);
+  const windows = syntheticWalk(site, 200, rand);
+  const { methods } = createMethods(site, METHOD_NAMES);
+  const rates = new Map<string, number>();
+  for (const m of methods) locateWindows(windows, site, m); // warm every code path up first
+  for (const m of methods) {
+    rates.set(m.name, fixesPerSecond(() => locateWindows(windows, site, m).length));
+    log?.(`positioning ${m.name}: ${Math.round(rates.get(m.name)!)} fixes/s`);
+  }
+  const reference = rates.get('document')!;
+  return [...rates].map(([name, value]) => ({
+    name: `positioning ${name} (12 sensors)`,
+    value: Math.round(value),
+    unit: 'fixes/s',
+    reference: Math.round(reference),
+    referenceName: "the document's linear least squares",
+    ratio: Math.round((value / reference) * 1000) / 1000,
+  }));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  for (const r of await benchPositioning()) process.stdout.write(`${formatResult(r)}\n`);
+}
