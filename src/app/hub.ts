@@ -26,6 +26,15 @@ export interface SensorState {
   lastWindowStart: number | null;
 }
 
+/** Extra figures for GET /metrics from parts attached to the hub (an MQTT subscriber, a local sensor). */
+export interface MetricSample {
+  name: string;
+  help: string;
+  type: 'counter' | 'gauge';
+  value: number;
+  labels?: Record<string, string>;
+}
+
 export interface HubEvents {
   windowStored: (row: WindowRow) => void;
   status: (status: SensorStatus) => void;
@@ -45,6 +54,11 @@ export class Hub {
   private savedAt: number | null = null;
   private savedPath: string | null = null;
   private readonly now: () => number;
+  private readonly metricSources: (() => MetricSample[])[] = [];
+  /** Frames counted by sensors in the windows this hub received. */
+  framesReceived = 0;
+  /** Wall-clock time of the last window received, for the ingest lag. */
+  lastWindowReceivedAt: number | null = null;
 
   constructor(readonly options: HubOptions) {
     this.now = options.now ?? (() => Date.now() / 1000);
@@ -57,6 +71,8 @@ export class Hub {
         const sensor = this.sensor(summary.sensorId);
         sensor.lastWindowStart = Math.max(sensor.lastWindowStart ?? -Infinity, summary.windowStart);
         sensor.lastHeardAt = this.now();
+        this.framesReceived += summary.frames;
+        this.lastWindowReceivedAt = this.now();
         this.ingest.accept(summary);
       }),
       this.options.bus.subscribe('status', (status) => {
@@ -77,6 +93,14 @@ export class Hub {
   on(listener: Partial<HubEvents>): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  addMetrics(source: () => MetricSample[]): void {
+    this.metricSources.push(source);
+  }
+
+  extraMetrics(): MetricSample[] {
+    return this.metricSources.flatMap((source) => source());
   }
 
   get store(): Store {

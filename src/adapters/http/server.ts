@@ -7,6 +7,7 @@ import { presentedToken, tokenMatches } from './auth.ts';
 import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
+import { registerMetricsRoute } from './metricsRoute.ts';
 
 export interface ServerOptions {
   hub: Hub;
@@ -43,7 +44,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (options.token !== undefined) {
     const token = options.token;
     app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/api/')) return;
+      if (!request.url.startsWith('/api/') && !request.url.startsWith('/metrics')) return;
       const query = request.query as Record<string, unknown>;
       if (!tokenMatches(token, presentedToken(request.headers.authorization, query['token']))) {
         return sendError(
@@ -79,6 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerApiRoutes(app, options);
   registerEventRoute(app, options.hub);
   registerExportRoutes(app, options.hub);
+  registerMetricsRoute(app, options.hub);
 
   if (existsSync(options.webRoot)) {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/' });
