@@ -8,6 +8,8 @@ import type { Observation } from '../../core/model.ts';
 export interface SourceCounters {
   frames: number;
   framesWithRssi: number;
+  /** Frames decoded, whether or not they name a device. */
+  decoded: number;
   /** Frames that carry no transmitter address (ACK, CTS): counted, but no device. */
   withoutTransmitter: number;
   /** Bad input by reason: records that could not be decoded, damaged stream parts. */
@@ -28,12 +30,13 @@ export interface SourceOptions {
 }
 
 export function emptyCounters(): SourceCounters {
-  return { frames: 0, framesWithRssi: 0, withoutTransmitter: 0, skipped: {}, bytes: 0 };
+  return { frames: 0, framesWithRssi: 0, decoded: 0, withoutTransmitter: 0, skipped: {}, bytes: 0 };
 }
 
 export function addCounters(total: SourceCounters, part: SourceCounters): void {
   total.frames += part.frames;
   total.framesWithRssi += part.framesWithRssi;
+  total.decoded += part.decoded;
   total.withoutTransmitter += part.withoutTransmitter;
   total.bytes += part.bytes;
   for (const [reason, n] of Object.entries(part.skipped))
@@ -75,6 +78,7 @@ export async function readCaptureStream(
       onRecord(record) {
         counters.frames++;
         const outcome = decodeRecord(record, options.sensorId);
+        if (outcome.kind !== 'skipped') counters.decoded++;
         if (outcome.kind === 'observation') {
           if (outcome.observation.rssi !== undefined) counters.framesWithRssi++;
           options.onObservation(outcome.observation);
@@ -91,6 +95,7 @@ export async function readCaptureStream(
     new BtsnoopStreamReader({
       onRecord(record) {
         counters.frames++;
+        counters.decoded++;
         if (record.hciEvent === undefined) return;
         let withRssi = false;
         for (const report of decodeHciEvent(record.hciEvent)) {
@@ -128,5 +133,11 @@ export async function readCaptureStream(
   reader ??= pcapReader();
   if (head.length > 0 && counters.bytes === head.length) reader.push(head);
   if (!reader.failed) reader.end();
+  if (fatal === undefined && counters.frames > 0 && counters.decoded === 0) {
+    // Every record was bad: the input is damaged or of a kind we do not read, which is worth a
+    // clear failure rather than an empty result.
+    const reasons = Object.entries(counters.skipped).map(([reason, n]) => `${reason}: ${n}`);
+    fatal = `none of its ${counters.frames} records could be decoded (${reasons.join(', ')})`;
+  }
   return fatal === undefined ? { counters } : { counters, fatal };
 }

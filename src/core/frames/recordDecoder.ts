@@ -38,18 +38,20 @@ export function decodeRecord(record: CaptureRecord, sensorId: string): RecordOut
   if (frame.transmitter === undefined) {
     return frame.rssi === undefined ? NO_TRANSMITTER_WITHOUT_RSSI : NO_TRANSMITTER_WITH_RSSI;
   }
+  // Every observation gets the same fields in the same order (absent ones undefined), so the
+  // windower's hot path sees one object shape.
   const observation: Observation = {
     t: record.t,
     sensorId,
     medium: 'wifi',
     mac: frame.transmitter,
     frameType: frame.frameType,
+    rssi: frame.rssi,
+    channel: frame.channel,
+    freqMhz: frame.freqMhz,
+    seq: frame.seq,
+    ssid: frame.ssid,
+    ieFingerprint: frame.ieFingerprint,
   };
-  if (frame.rssi !== undefined) observation.rssi = frame.rssi;
-  if (frame.channel !== undefined) observation.channel = frame.channel;
-  if (frame.freqMhz !== undefined) observation.freqMhz = frame.freqMhz;
-  if (frame.seq !== undefined) observation.seq = frame.seq;
-  if (frame.ssid !== undefined) observation.ssid = frame.ssid;
-  if (frame.ieFingerprint !== undefined) observation.ieFingerprint = frame.ieFingerprint;
   return { kind: 'observation', observation };
 }
