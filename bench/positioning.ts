@@ -7,11 +7,12 @@
  */
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { METHOD_NAMES, createMethods, locateWindows } from '../src/core/positioning/methods.ts';
+import { METHOD_NAMES, createMethods } from '../src/core/positioning/methods.ts';
+import { locateWindows } from '../src/core/positioning/locate.ts';
 import { expectedRssi } from '../src/core/positioning/pathLoss.ts';
 import type { SurveyPoint } from '../src/core/positioning/radioMap.ts';
 import type { ReadingWindow } from '../src/core/positioning/readings.ts';
-import type { PositioningSite } from '../src/core/positioning/site.ts';
+import type { PositioningSite } from '../src/core/positioning/positioningSite.ts';
 import { type BenchResult, formatResult } from './result.ts';
 
 /** bench/result.ts's shape plus the ratio to the linear baseline. */
@@ -108,7 +109,10 @@ function fixesPerSecond(run: () => number, rounds = 3, roundSeconds = 0.25): num
  * Fixes per second of every method, and of the document's linear baseline in the same run.
  * The signature also fits bench/run.ts's registry (`(outDir, log) => results`).
  */
-export async function benchPositioning(_outDir?: string, log?: (line: string) => void): Promise<PositioningBenchResult[]> {
+export async function benchPositioning(
+  _outDir?: string,
+  log?: (line: string) => void,
+): Promise<PositioningBenchResult[]> {
   const rand = rng(20240611);
   const site = syntheticSite(rand);
   const windows = syntheticWalk(site, 200, rand);
@@ -116,7 +120,10 @@ export async function benchPositioning(_outDir?: string, log?: (line: string) =>
   const rates = new Map<string, number>();
   for (const m of methods) locateWindows(windows, site, m); // warm every code path up first
   for (const m of methods) {
-    rates.set(m.name, fixesPerSecond(() => locateWindows(windows, site, m).length));
+    rates.set(
+      m.name,
+      fixesPerSecond(() => locateWindows(windows, site, m).length),
+    );
     log?.(`positioning ${m.name}: ${Math.round(rates.get(m.name)!)} fixes/s`);
   }
   const reference = rates.get('document')!;

@@ -5,7 +5,7 @@ export interface BenchResult {
   /** The same work done by the reference in the same run; undefined when it cannot run here. */
   reference: number | undefined;
   referenceName: string;
-  /** The ratio value/reference the project promises, when there is one. */
+  /** The ratio value/reference the project promises (a floor, or a ceiling when lower is better). */
   target?: number;
   /** True when a smaller value is better (latencies). */
   lowerIsBetter?: boolean;
