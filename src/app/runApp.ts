@@ -25,6 +25,7 @@ export async function startRunApp(
     windowSeconds: config.windowSeconds,
     siteKey: siteKeyFor(config),
     wifi,
+    bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
     scan: config.sensor.scan,
     publisher: {
       publishWindow: (summary) => hub.bus.publish('window', summary),

@@ -4,6 +4,8 @@ import type { Windower } from '../core/window/windower.ts';
 import { ChannelHopper, runCommand, type CommandRunner } from '../adapters/capture/channelHopper.ts';
 import { LiveCapture, type CaptureEvent, type CaptureTool } from '../adapters/capture/liveCapture.ts';
 import type { SensorStatus } from '../adapters/transport/inProcessBus.ts';
+import { BluezScanner } from '../adapters/capture/bluez/bluezScanner.ts';
+import { describeBluezEvent } from '../adapters/capture/bluez/bluezEventText.ts';
 import { createSensorWindower } from './sensorWindower.ts';
 
 /** Where a sensor's windows go: the in-process bus, or MQTT. */
@@ -25,6 +27,8 @@ export interface SensorOptions {
   windowSeconds: number;
   siteKey: Uint8Array;
   wifi: WifiCaptureSettings | null;
+  /** BlueZ adapter to scan with (e.g. hci0), or null for no Bluetooth. */
+  bluetooth: { adapter: string } | null;
   scan: DutyCycle;
   publisher: SensorPublisher;
   log: (line: string) => void;
@@ -48,6 +52,7 @@ export class Sensor {
   private readonly windower: Windower;
   private capture: LiveCapture | undefined;
   private hopper: ChannelHopper | undefined;
+  private ble: BluezScanner | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private scanning = false;
   private lastFrame: { t: number; wall: number } | undefined;
@@ -74,11 +79,29 @@ export class Sensor {
   start(): void {
     this.tick();
     this.ticker = setInterval(() => this.tick(), TICK_MS);
+    const bluetooth = this.options.bluetooth;
+    if (bluetooth !== null) {
+      // BlueZ runs its own duty cycle (StartDiscovery/StopDiscovery) on the same plan.
+      this.ble = new BluezScanner({
+        adapter: bluetooth.adapter,
+        sensorId: this.options.sensorId,
+        scan: this.options.scan,
+        now: this.now,
+        onObservation: (o) => this.windower.add(o),
+        onEvent: (event) => {
+          const line = describeBluezEvent(event);
+          if (line !== undefined) this.options.log(`Bluetooth: ${line}`);
+        },
+      });
+      void this.ble.start();
+    }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.ticker);
     this.ticker = undefined;
+    await this.ble?.stop();
+    this.ble = undefined;
     await this.setScanning(false);
     this.windower.flush();
   }

@@ -13,6 +13,7 @@ export interface ConfigFlags {
   monitorMode?: boolean;
   channels?: number[];
   scan?: { scanSeconds: number; periodSeconds: number };
+  bluetooth?: string | boolean;
   sensorId?: string;
   db?: string;
   host?: string;
@@ -62,6 +63,8 @@ export function addSensorFlags(command: Command): Command {
       'duty cycle in seconds, e.g. 10/60 like the original, or continuous',
       scanCycle,
     )
+    .option('--bluetooth [adapter]', 'also scan Bluetooth through BlueZ (default adapter hci0)')
+    .option('--no-bluetooth', 'no Bluetooth scanning')
     .option('--window <seconds>', 'counting window in seconds', (v) => Number(v));
 }
 
@@ -92,6 +95,11 @@ export function resolveConfig(flags: ConfigFlags): AirtraceConfig {
     if (flags.channels !== undefined) wifi.channels = flags.channels;
   }
   if (flags.scan !== undefined) merged.sensor.scan = flags.scan;
+  if (flags.bluetooth === false) merged.sensor.bluetooth.enabled = false;
+  else if (flags.bluetooth !== undefined) {
+    merged.sensor.bluetooth.enabled = true;
+    if (typeof flags.bluetooth === 'string') merged.sensor.bluetooth.adapter = flags.bluetooth;
+  }
   if (flags.db !== undefined) merged.hub.db = flags.db;
   if (flags.host !== undefined) merged.hub.http.host = flags.host;
   if (flags.port !== undefined) merged.hub.http.port = flags.port;

@@ -1,0 +1,229 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import {
+  countPeople,
+  type CountReport,
+  fitCounting,
+  loadCaptures,
+  type LoadedCaptures,
+} from '../app/count.ts';
+import {
+  type CountingConfig,
+  CountingConfigError,
+  countingParamsOf,
+  loadCountingConfig,
+  saveCountingConfig,
+} from '../config/countingConfig.ts';
+import type { Score } from '../core/occupancy/scores.ts';
+import { parseTruthCsv, type TruthRow } from '../core/occupancy/truthSeries.ts';
+import { formatTable } from '../adapters/http/textTable.ts';
+import { ProgressBar } from './progressBar.ts';
+import { positiveNumber } from './replayCommand.ts';
+
+interface CountFlags {
+  window: number;
+  config?: string;
+  truth?: string;
+  json?: boolean;
+  fit?: boolean;
+  sensor: string;
+}
+
+class UsageError extends Error {}
+
+function formatTime(t: number): string {
+  return new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 19);
+}
+
+const round = (x: number) => Number(x.toFixed(3));
+
+function readTruth(path: string): TruthRow[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
+  const parsed = parseTruthCsv(text);
+  if (!parsed.ok) {
+    const shown = parsed.errors.slice(0, 10).map((e) => `  - ${e}`);
+    if (parsed.errors.length > 10) shown.push(`  … ${parsed.errors.length - 10} more`);
+    throw new UsageError(`${path}: not a truth CSV ("t,count", t in Unix seconds):\n${shown.join('\n')}`);
+  }
+  return parsed.rows;
+}
+
+function scoreJson(score: Score): Record<string, number | null> {
+  return {
+    windows: score.windows,
+    mae: Number.isFinite(score.mae) ? round(score.mae) : null,
+    r: score.r === null ? null : round(score.r),
+    coverage: score.coverage === null ? null : round(score.coverage),
+  };
+}
+
+/** The JSON report: per window, and the score with --truth. Hashed or raw addresses never appear. */
+export function countJson(report: CountReport): string {
+  const windows = report.windows.map((w) => ({
+    start: w.start,
+    end: w.end,
+    devices: w.devices,
+    randomizedDevices: w.randomizedDevices,
+    estimate: round(w.estimate),
+    low: round(w.low),
+    high: round(w.high),
+    ...(w.truth === undefined ? {} : { truth: round(w.truth) }),
+  }));
+  return JSON.stringify(
+    report.score === undefined ? { windows } : { windows, score: scoreJson(report.score) },
+  );
+}
+
+function formatScore(score: Score): string {
+  if (score.windows === 0) return 'no window has ground truth';
+  const r = score.r === null ? 'n/a' : score.r.toFixed(3);
+  const coverage = score.coverage === null ? 'n/a' : `${(score.coverage * 100).toFixed(0)}%`;
+  return `${score.windows} windows with truth: mean absolute error ${score.mae.toFixed(2)} people, correlation ${r}, truth inside the interval in ${coverage}`;
+}
+
+function countTable(report: CountReport): string {
+  const withTruth = report.score !== undefined;
+  const headers = ['start (UTC)', 'end', 'addresses', 'devices', 'randomized', 'people', 'interval'];
+  if (withTruth) headers.push('truth');
+  const rows = report.windows.map((w) => {
+    const row = [
+      formatTime(w.start),
+      formatTime(w.end).slice(11),
+      String(w.addresses),
+      String(w.devices),
+      String(w.randomizedDevices),
+      w.estimate.toFixed(1),
+      `${w.low.toFixed(1)}-${w.high.toFixed(1)}`,
+    ];
+    if (withTruth) row.push(w.truth === undefined ? '' : w.truth.toFixed(1));
+    return row;
+  });
+  return formatTable(headers, rows);
+}
+
+function loadConfigOrDefault(path: string | undefined, mustExist: boolean): CountingConfig {
+  if (path === undefined) return {};
+  if (!mustExist && !existsSync(path)) return {};
+  return loadCountingConfig(path);
+}
+
+function reportInputs(captures: LoadedCaptures): void {
+  for (const f of captures.failures) process.stderr.write(`airtrace: ${f.path}: ${f.message}\n`);
+}
+
+export function countCommand(): Command {
+  return new Command('count')
+    .summary('estimate people (not MAC addresses) per window, with an interval')
+    .description(
+      'Reads capture files (pcap, pcapng, btsnoop; - for standard input) as one sensor, groups the\n' +
+        'rotating addresses of each device (probe-request fingerprint, sequence numbers, timing, SSIDs,\n' +
+        'RSSI), decides which devices are in the space (RSSI, dwell, fixed equipment, the ignore list)\n' +
+        'and estimates the people per window with an interval.\n' +
+        'With --truth it scores the estimates; with --fit it learns the parameters from the captures\n' +
+        'and the truth and writes them to the --config file (settings already in it, such as the\n' +
+        'ignore list, are kept).',
+    )
+    .argument('<captures...>', 'capture files, or - for standard input')
+    .option('--window <seconds>', 'window length in seconds', positiveNumber, 600)
+    .option('--config <file>', 'counting parameters (JSON); with --fit, the file to write')
+    .option(
+      '--truth <file>',
+      'ground truth CSV "t,count" (t in Unix seconds; a count holds until the next row)',
+    )
+    .option('--json', 'print JSON instead of the table')
+    .option('--fit', 'fit the parameters on the captures and --truth, and write them to --config')
+    .option('--sensor <id>', 'sensor id of the captures (for per-sensor RSSI offsets in the config)', 'local')
+    .addHelpText(
+      'after',
+      '\nJSON output: {"windows": [{"start": t, "end": t, "devices": N, "randomizedDevices": N, "estimate": x,\n' +
+        '  "low": x, "high": x}, ...]}; with --truth each window with truth also has "truth": x, and\n' +
+        '  "score": {"windows": N, "mae": x, "r": x, "coverage": x} is added (coverage: share of windows\n' +
+        '  whose truth lies in [low, high]).\n' +
+        'Example: airtrace count --fit --truth truth.csv --config counting.json day1.pcap day2.pcap\n' +
+        '         airtrace count --config counting.json --window 600 day3.pcap\n' +
+        'Exit status: 0 when every input was read to its end, 1 otherwise (the reason is printed).',
+    )
+    .action(async (files: string[], flags: CountFlags) => {
+      try {
+        process.exitCode = await runCount(files, flags);
+      } catch (error) {
+        if (
+          error instanceof UsageError ||
+          error instanceof CountingConfigError ||
+          error instanceof RangeError
+        ) {
+          process.stderr.write(`airtrace count: ${error.message}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        throw error;
+      }
+    });
+}
+
+async function runCount(files: string[], flags: CountFlags): Promise<number> {
+  if (flags.fit && (flags.truth === undefined || flags.config === undefined)) {
+    throw new UsageError('--fit needs --truth FILE (what to fit to) and --config FILE (where to write)');
+  }
+  const config = loadConfigOrDefault(flags.config, !flags.fit);
+  const truth = flags.truth === undefined ? undefined : readTruth(flags.truth);
+  const bar = new ProgressBar();
+  let captures: LoadedCaptures;
+  try {
+    captures = await loadCaptures(files, {
+      sensorId: flags.sensor,
+      onProgress: ({ path, bytes, totalBytes }) => bar.update(path, bytes, totalBytes),
+    });
+  } finally {
+    bar.done();
+  }
+  reportInputs(captures);
+  const status = captures.failures.length > 0 ? 1 : 0;
+  if (captures.recordings.length === 0) throw new UsageError('no frame with a timestamp in the captures');
+
+  if (flags.fit) {
+    const { config: fitted, fit } = fitCounting(captures, truth!, flags.window, config);
+    saveCountingConfig(flags.config!, fitted);
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify({ written: flags.config, presence: fitted.presence, model: fitted.model, fitted: fitted.fitted })}\n`,
+      );
+    } else {
+      const weights = fit.model.levels
+        .map((level, k) => `${level} dBm: ${(fit.model.weights.wifi[k] ?? 0).toFixed(2)}`)
+        .join(', ');
+      process.stdout.write(
+        `fitted on ${fit.cv.windows} windows of ${flags.window} s from ${captures.recordings.length} recording(s), ` +
+          `${fit.folds}-fold cross-validation\n` +
+          `  hold ${fit.holdSeconds} s (tried ${fit.candidates.map((c) => `${c.holdSeconds} s: ${c.cvMae.toFixed(2)}`).join(', ')})\n` +
+          `  people per device by RSSI level: ${weights}\n` +
+          `  devices count from ${fit.presenceRssi ?? 'n/a'} dBm; interval ${(fit.model.interval.level * 100).toFixed(0)}%\n` +
+          `  cross-validated: ${formatScore(fit.cv)}\n` +
+          `written to ${flags.config}\n`,
+      );
+    }
+    return status;
+  }
+
+  const params = countingParamsOf(config, captures.hashMac);
+  const report = countPeople(captures, params, flags.window, truth);
+  if (flags.json) {
+    process.stdout.write(`${countJson(report)}\n`);
+  } else {
+    process.stdout.write(`${countTable(report)}\n`);
+    const skipped = Object.entries(captures.skipped).map(([reason, n]) => `${reason}: ${n}`);
+    process.stdout.write(
+      `\n${captures.frames} frames in ${captures.recordings.length} recording(s), ${report.windows.length} windows of ${flags.window} s` +
+        (skipped.length > 0 ? `; skipped ${skipped.join(', ')}` : '') +
+        (config.model === undefined ? '; default parameters (fit them with --fit)' : '') +
+        '\n',
+    );
+    if (report.score !== undefined) process.stdout.write(`${formatScore(report.score)}\n`);
+  }
+  return status;
+}
