@@ -18,8 +18,8 @@ export function demoCommand(): Command {
   return new Command('demo')
     .summary('the embedded default: replay real recordings into the live dashboard')
     .description(
-      'Starts the hub with SQLite and an in-process bus, serves the dashboard, and replays real recordings\n' +
-        'shipped with airtrace (a university lab on 2022-10-18, see demo-data/NOTICE.md): everything but the\n' +
+      'Starts the hub with SQLite and an in-process bus, serves the dashboard, and replays real recordings ' +
+        'shipped with airtrace (a university lab on 2022-10-18, see demo-data/NOTICE.md): everything but the ' +
         'last hour at once, then the last hour window by window in accelerated time. Stop it with Ctrl-C.',
     )
     .option('--port <port>', 'HTTP port', (v) => Number.parseInt(v, 10), 8050)

@@ -6,7 +6,7 @@ import { runCommand } from './runCommand.ts';
 export function buildProgram(): Command {
   return new Command('airtrace')
     .description(
-      'Passive Wi-Fi and Bluetooth presence analytics and indoor positioning.\n' +
+      'Passive Wi-Fi and Bluetooth presence analytics and indoor positioning. ' +
         'Raw MAC addresses stay in memory: everything stored or shown uses a keyed hash.',
     )
     .version('0.1.0')

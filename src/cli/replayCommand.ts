@@ -54,10 +54,10 @@ export function replayCommand(): Command {
   return new Command('replay')
     .summary('ingest capture files into the Wi-Fi and Bluetooth tables')
     .description(
-      'Reads capture files: pcap or pcapng with 802.11 (radiotap, or plain with no RSSI) or BLE link layer\n' +
-        '(link types 251, 256, 272 nRF Sniffer, 192 PPI/Ubertooth), and btsnoop HCI logs (Android, BlueZ).\n' +
-        'Groups frames into windows per device, replaces every address with a keyed hash and stores\n' +
-        'windows, sightings and the per-device Wi-Fi and Bluetooth tables.\n' +
+      'Reads capture files: pcap or pcapng with 802.11 (radiotap, or plain with no RSSI) or BLE link layer ' +
+        '(link types 251, 256, 272 nRF Sniffer, 192 PPI/Ubertooth), and btsnoop HCI logs (Android, BlueZ). ' +
+        'Groups frames into windows per device, replaces every address with a keyed hash and stores ' +
+        'windows, sightings and the per-device Wi-Fi and Bluetooth tables. ' +
         'Use - to read a capture from standard input (e.g. dumpcap -w - | airtrace replay -).',
     )
     .argument('<files...>', 'capture files, or - for standard input')

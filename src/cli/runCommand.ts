@@ -14,8 +14,8 @@ export function runCommand(): Command {
   const command = new Command('run')
     .summary('sensor and hub in one process: the Pi of the original tracker')
     .description(
-      'Captures Wi-Fi on a monitor-mode interface with dumpcap, windows and hashes every frame, stores the\n' +
-        'windows and serves the dashboard, all in one process. Needs root or dumpcap capabilities\n' +
+      'Captures Wi-Fi on a monitor-mode interface with dumpcap, windows and hashes every frame, stores the ' +
+        'windows and serves the dashboard, all in one process. Needs root or dumpcap capabilities ' +
         '(see the README). Example: airtrace run -i wlan0mon --channels 1,6,11 --scan 10/60',
     );
   addConfigFlag(command);
