@@ -5,7 +5,11 @@ import type { CalibrationResult } from '../core/positioning/calibration.ts';
 import { pointInPolygon } from '../core/positioning/geometry.ts';
 import { normaliseSensorId } from '../core/positioning/probeLogLine.ts';
 import type { SurveyPoint } from '../core/positioning/radioMap.ts';
-import type { PositioningSensor, PositioningSite, RssiStatistic } from '../core/positioning/site.ts';
+import type {
+  PositioningSensor,
+  PositioningSite,
+  RssiStatistic,
+} from '../core/positioning/positioningSite.ts';
 
 /**
  * The site file: where the sensors are, how big the floor is, its plan and named zones, and what
@@ -19,7 +23,7 @@ import type { PositioningSensor, PositioningSite, RssiStatistic } from '../core/
  */
 
 const metres = z.number();
-const bounds = z.tuple([metres, metres, metres, metres]);
+const boundsSchema = z.tuple([metres, metres, metres, metres]);
 const floorId = z.union([z.string().min(1), z.number()]);
 
 const floorPlan = z.strictObject({
@@ -55,7 +59,7 @@ const pathLoss = z.discriminatedUnion('model', [
   }),
 ]);
 
-const sensor = z.strictObject({
+const sensorSchema = z.strictObject({
   id: z.string().min(1),
   label: z.string().optional(),
   x: metres,
@@ -65,14 +69,35 @@ const sensor = z.strictObject({
   calibration: sensorCalibration.optional(),
 });
 
+const floorSchema = z.strictObject({
+  id: floorId,
+  name: z.string().optional(),
+  bounds: boundsSchema.optional(),
+  floorPlan: floorPlan.optional(),
+});
+
+const zoneSchema = z.strictObject({
+  name: z.string().min(1),
+  floor: floorId.optional(),
+  polygon: z.array(z.tuple([metres, metres])).min(3),
+});
+
+const surveyPointSchema = z.strictObject({
+  x: metres,
+  y: metres,
+  floor: floorId.optional(),
+  /** Median (or upper-quartile, as the calibration says) RSSI by sensor id, dBm. */
+  rssi: z.record(z.string(), z.number()),
+});
+
 const siteSchema = z.strictObject({
-  sensors: z.array(sensor).min(1),
-  bounds,
+  sensors: z.array(sensorSchema).min(1),
+  bounds: boundsSchema,
   /** Height of the tracked devices above the floor, metres (default 1.2). */
   deviceZ: z.number().nonnegative().optional(),
   floorPlan: floorPlan.optional(),
-  floors: z.array(z.strictObject({ id: floorId, name: z.string().optional(), bounds: bounds.optional(), floorPlan: floorPlan.optional() })).optional(),
-  zones: z.array(z.strictObject({ name: z.string().min(1), floor: floorId.optional(), polygon: z.array(z.tuple([metres, metres])).min(3) })).optional(),
+  floors: z.array(floorSchema).optional(),
+  zones: z.array(zoneSchema).optional(),
   /** Site-wide path loss, for sensors without their own calibration. */
   pathLoss: pathLoss.optional(),
   /** What the last calibration reported. */
@@ -87,12 +112,16 @@ const siteSchema = z.strictObject({
       warnings: z.array(z.string()).optional(),
     })
     .optional(),
-  /** RSSI vectors recorded at known places (median dBm by sensor id), for fingerprinting. */
-  survey: z.array(z.strictObject({ x: metres, y: metres, floor: floorId.optional(), rssi: z.record(z.string(), z.number()) })).optional(),
+  /** RSSI vectors recorded at known places, for fingerprinting and the survey-corrected radio map. */
+  survey: z.array(surveyPointSchema).optional(),
 });
 
 export type Site = z.infer<typeof siteSchema>;
-export type SiteSensor = Site['sensors'][number];
+export type SiteSensor = z.infer<typeof sensorSchema>;
+type SiteFloor = z.infer<typeof floorSchema>;
+type SiteZone = z.infer<typeof zoneSchema>;
+type SiteSurveyPoint = z.infer<typeof surveyPointSchema>;
+type Bounds = z.infer<typeof boundsSchema>;
 
 export interface SiteIssue {
   /** Where, as `sensors[2].z`; empty for the file as a whole. */
@@ -102,13 +131,15 @@ export interface SiteIssue {
 }
 
 export type SiteValidation =
-  | { ok: true; site: Site; warnings: SiteIssue[] }
-  | { ok: false; errors: SiteIssue[]; warnings: SiteIssue[] };
+  { ok: true; site: Site; warnings: SiteIssue[] } | { ok: false; errors: SiteIssue[]; warnings: SiteIssue[] };
 
 const EXAMPLE_SENSOR = '{"id": "e4956e410ac2", "x": 8.5, "y": 5.7, "z": 1.2}';
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? String(k) : `${s}.${String(k)}`), '');
+  return path.reduce<string>(
+    (s, k) => (typeof k === 'number' ? `${s}[${k}]` : s === '' ? String(k) : `${s}.${String(k)}`),
+    '',
+  );
 }
 
 function hintFor(path: string, code: string): string {
@@ -116,7 +147,8 @@ function hintFor(path: string, code: string): string {
   if (code === 'unrecognized_keys') return 'remove it or fix its spelling (see the site file format)';
   if (path === 'sensors') return `list the sensors, e.g. [${EXAMPLE_SENSOR}]`;
   if (/bounds(\[\d\])?$/.test(path)) return 'write the floor as [xmin, ymin, xmax, ymax] in metres';
-  if (/^sensors\[\d+\]\.id$/.test(path)) return 'the MAC (or name) the sensor logs as ProbeMac, e.g. "e4956e410ac2"';
+  if (/^sensors\[\d+\]\.id$/.test(path))
+    return 'the MAC (or name) the sensor logs as ProbeMac, e.g. "e4956e410ac2"';
   if (/^sensors\[\d+\]$/.test(path)) return `a sensor looks like ${EXAMPLE_SENSOR}`;
   if (/^(x|y|z)$/.test(last.replace(/\[\d+\]$/, ''))) return 'a finite number of metres';
   if (last === 'n') return 'the path-loss exponent: about 2 in free space, 1.5-4 indoors';
@@ -133,69 +165,141 @@ function inside(p: { x: number; y: number }, b: readonly number[], tol: number):
 
 function polygonArea(poly: readonly (readonly [number, number])[]): number {
   let a = 0;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) a += poly[j]![0] * poly[i]![1] - poly[i]![0] * poly[j]![1];
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++)
+    a += poly[j]![0] * poly[i]![1] - poly[i]![0] * poly[j]![1];
   return Math.abs(a) / 2;
 }
 
-/** Checks that need more than one field: run on a structurally valid site. */
-function crossCheck(site: Site): { errors: SiteIssue[]; warnings: SiteIssue[] } {
+/** The parts of a site that parsed, each with its index in the file, for checks across fields. */
+interface SiteParts {
+  bounds: Bounds | undefined;
+  /** Every sensor's id that is a string, even where the rest of the sensor is wrong. */
+  sensorIds: [number, string][];
+  sensors: [number, SiteSensor][];
+  floors: [number, SiteFloor][] | undefined;
+  zones: [number, SiteZone][];
+  survey: [number, SiteSurveyPoint][];
+}
+
+function salvage(input: unknown): SiteParts {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>;
+  const each = <T>(schema: z.ZodType<T>, v: unknown): [number, T][] =>
+    Array.isArray(v)
+      ? v.flatMap((x, i): [number, T][] => {
+          const r = schema.safeParse(x);
+          return r.success ? [[i, r.data]] : [];
+        })
+      : [];
+  const b = boundsSchema.safeParse(o['bounds']);
+  const rawSensors: unknown[] = Array.isArray(o['sensors']) ? o['sensors'] : [];
+  return {
+    bounds: b.success ? b.data : undefined,
+    sensorIds: rawSensors.flatMap((x, i): [number, string][] => {
+      const id = typeof x === 'object' && x !== null ? (x as Record<string, unknown>)['id'] : undefined;
+      return typeof id === 'string' && id !== '' ? [[i, id]] : [];
+    }),
+    sensors: each(sensorSchema, o['sensors']),
+    floors: Array.isArray(o['floors']) ? each(floorSchema, o['floors']) : undefined,
+    zones: each(zoneSchema, o['zones']),
+    survey: each(surveyPointSchema, o['survey']),
+  };
+}
+
+/** Checks across fields, on whatever parsed, so they are listed together with the shape errors. */
+function crossCheck(parts: SiteParts): { errors: SiteIssue[]; warnings: SiteIssue[] } {
   const errors: SiteIssue[] = [];
   const warnings: SiteIssue[] = [];
-  const boxes: [string, readonly number[]][] = [['bounds', site.bounds]];
-  site.floors?.forEach((f, i) => f.bounds && boxes.push([`floors[${i}].bounds`, f.bounds]));
+  const properBox = (b: Bounds) => b[0] < b[2] && b[1] < b[3];
+  const boxes: [string, Bounds][] = parts.bounds ? [['bounds', parts.bounds]] : [];
+  parts.floors?.forEach(([i, f]) => f.bounds && boxes.push([`floors[${i}].bounds`, f.bounds]));
   for (const [path, b] of boxes)
-    if (!(b[0]! < b[2]! && b[1]! < b[3]!))
-      errors.push({ path, message: 'xmin must be below xmax and ymin below ymax', hint: 'write [xmin, ymin, xmax, ymax]' });
+    if (!properBox(b))
+      errors.push({
+        path,
+        message: 'xmin must be below xmax and ymin below ymax',
+        hint: 'write [xmin, ymin, xmax, ymax]',
+      });
 
-  const floorIds = new Set(site.floors?.map((f) => String(f.id)) ?? []);
+  const floorIds = new Set(parts.floors?.map(([, f]) => String(f.id)) ?? []);
   const checkFloor = (path: string, floor: string | number | undefined) => {
-    if (floor !== undefined && site.floors && !floorIds.has(String(floor)))
-      errors.push({ path, message: `floor ${JSON.stringify(floor)} is not in floors`, hint: `one of: ${[...floorIds].join(', ')}` });
+    if (floor !== undefined && parts.floors && !floorIds.has(String(floor)))
+      errors.push({
+        path,
+        message: `floor ${JSON.stringify(floor)} is not in floors`,
+        hint: `one of: ${[...floorIds].join(', ')}`,
+      });
   };
   const seen = new Map<string, number>();
-  site.sensors.forEach((s, i) => {
-    const id = normaliseSensorId(s.id);
+  for (const [i, raw] of parts.sensorIds) {
+    const id = normaliseSensorId(raw);
     const first = seen.get(id);
     if (first !== undefined)
-      errors.push({ path: `sensors[${i}].id`, message: `same sensor as sensors[${first}] (${s.id})`, hint: 'each sensor once; ids compare case- and separator-insensitively' });
+      errors.push({
+        path: `sensors[${i}].id`,
+        message: `same sensor as sensors[${first}] (${raw})`,
+        hint: 'list each sensor once; ids compare case- and separator-insensitively',
+      });
     else seen.set(id, i);
+  }
+  for (const [i, s] of parts.sensors) {
     checkFloor(`sensors[${i}].floor`, s.floor);
-    const b = site.floors?.find((f) => String(f.id) === String(s.floor))?.bounds ?? site.bounds;
-    if (!inside(s, b, 0.5))
-      warnings.push({ path: `sensors[${i}]`, message: `sensor ${s.id} at (${s.x}, ${s.y}) is outside its floor's bounds`, hint: 'check the coordinates or widen bounds' });
-  });
-  if (site.sensors.length < 3)
-    warnings.push({ path: 'sensors', message: `${site.sensors.length} sensor(s): positioning needs at least 3`, hint: 'presence counting works with one' });
-  site.zones?.forEach((zone, i) => {
+    const b = parts.floors?.find(([, f]) => String(f.id) === String(s.floor))?.[1].bounds ?? parts.bounds;
+    if (b && properBox(b) && !inside(s, b, 0.5))
+      warnings.push({
+        path: `sensors[${i}]`,
+        message: `sensor ${s.id} at (${s.x}, ${s.y}) is outside its floor's bounds`,
+        hint: 'check the coordinates or widen bounds',
+      });
+  }
+  for (const [i, zone] of parts.zones) {
     checkFloor(`zones[${i}].floor`, zone.floor);
     if (polygonArea(zone.polygon) <= 0)
-      errors.push({ path: `zones[${i}].polygon`, message: `zone ${zone.name} has no area`, hint: 'the corners must not all lie on one line' });
-  });
-  const names = site.zones?.map((zz) => zz.name) ?? [];
-  names.forEach((n, i) => {
-    if (names.indexOf(n) !== i) errors.push({ path: `zones[${i}].name`, message: `zone name ${n} is used twice`, hint: 'zone names must be unique' });
-  });
-  site.survey?.forEach((p, i) => {
+      errors.push({
+        path: `zones[${i}].polygon`,
+        message: `zone ${zone.name} has no area`,
+        hint: 'the corners must not all lie on one line',
+      });
+    const first = parts.zones.find(([, z2]) => z2.name === zone.name)![0];
+    if (first !== i)
+      errors.push({
+        path: `zones[${i}].name`,
+        message: `zone name ${zone.name} is also zones[${first}]'s`,
+        hint: 'zone names must be unique',
+      });
+  }
+  for (const [i, p] of parts.survey) {
     const unknown = Object.keys(p.rssi).filter((id) => !seen.has(normaliseSensorId(id)));
     if (unknown.length > 0)
-      warnings.push({ path: `survey[${i}].rssi`, message: `readings from unknown sensor(s) ${unknown.join(', ')}`, hint: 'they are ignored' });
-  });
+      warnings.push({
+        path: `survey[${i}].rssi`,
+        message: `readings from unknown sensor(s) ${unknown.join(', ')}`,
+        hint: 'they are ignored',
+      });
+  }
   return { errors, warnings };
 }
 
 /** Validates a parsed site file; every problem is listed, each with its path and a hint. */
 export function validateSite(input: unknown): SiteValidation {
   const parsed = siteSchema.safeParse(input);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((issue) => {
-      const path = formatPath(issue.path);
-      const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-      return { path, message: `${issue.message}${keys}`, hint: hintFor(path, issue.code) };
+  const shape: SiteIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const path = formatPath(issue.path);
+        const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
+        return { path, message: `${issue.message}${keys}`, hint: hintFor(path, issue.code) };
+      });
+  const { errors, warnings } = crossCheck(salvage(input));
+  if (parsed.success && parsed.data.sensors.length < 3)
+    warnings.push({
+      path: 'sensors',
+      message: `${parsed.data.sensors.length} sensor(s): positioning needs at least 3`,
+      hint: 'presence counting works with one',
     });
-    return { ok: false, errors, warnings: [] };
-  }
-  const { errors, warnings } = crossCheck(parsed.data);
-  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, site: parsed.data, warnings };
+  const all = [...shape, ...errors];
+  return parsed.success && all.length === 0
+    ? { ok: true, site: parsed.data, warnings }
+    : { ok: false, errors: all, warnings };
 }
 
 /** One line per issue, for the CLI's refusal to start. */
@@ -235,18 +339,39 @@ export async function loadSite(path: string): Promise<SiteValidation> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    return { ok: false, errors: [{ path: '', message: `cannot read ${path}: ${(err as Error).message}`, hint: 'check the path' }], warnings: [] };
+    return {
+      ok: false,
+      errors: [
+        { path: '', message: `cannot read ${path}: ${(err as Error).message}`, hint: 'check the path' },
+      ],
+      warnings: [],
+    };
   }
   let data: unknown;
   try {
     if (isYaml(path)) {
       const yaml = await yamlModule();
       const parse = yaml?.parse ?? yaml?.load;
-      if (!parse) return { ok: false, errors: [{ path: '', message: YAML_MISSING, hint: 'convert the file to JSON or install yaml' }], warnings: [] };
+      if (!parse)
+        return {
+          ok: false,
+          errors: [{ path: '', message: YAML_MISSING, hint: 'convert the file to JSON or install yaml' }],
+          warnings: [],
+        };
       data = parse(text);
     } else data = JSON.parse(text);
   } catch (err) {
-    return { ok: false, errors: [{ path: '', message: `${path} is not valid ${isYaml(path) ? 'YAML' : 'JSON'}: ${(err as Error).message}`, hint: 'fix the syntax at the position given' }], warnings: [] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '',
+          message: `${path} is not valid ${isYaml(path) ? 'YAML' : 'JSON'}: ${(err as Error).message}`,
+          hint: 'fix the syntax at the position given',
+        },
+      ],
+      warnings: [],
+    };
   }
   return validateSite(data);
 }
@@ -273,13 +398,26 @@ export function applyCalibration(
   const sensors = site.sensors.map((s) => {
     const fit = result.sensors[normaliseSensorId(s.id)];
     if (!fit) return s;
-    return { ...s, calibration: { rssiAt1m: round(fit.rssiAt1m), n: round(fit.n, 3), sigmaDb: round(fit.sigmaDb), samples: fit.samples } };
+    return {
+      ...s,
+      calibration: {
+        rssiAt1m: round(fit.rssiAt1m),
+        n: round(fit.n, 3),
+        sigmaDb: round(fit.sigmaDb),
+        samples: fit.samples,
+      },
+    };
   });
   const g = result.global;
   return {
     ...site,
     sensors,
-    pathLoss: { model: 'reference', rssiAt1m: round(g.rssiAt1m), n: round(g.n, 3), sigmaDb: round(g.sigmaDb) },
+    pathLoss: {
+      model: 'reference',
+      rssiAt1m: round(g.rssiAt1m),
+      n: round(g.n, 3),
+      sigmaDb: round(g.sigmaDb),
+    },
     calibration: {
       mode: result.mode,
       samples: g.samples,
@@ -292,13 +430,23 @@ export function applyCalibration(
 }
 
 /** A survey written into the site, with each calibrated sensor's held-out noise around the corrected map when known. */
-export function withSurvey(site: Site, survey: readonly SurveyPoint[], surveySigmaDb?: ReadonlyMap<string, number>): Site {
+export function withSurvey(
+  site: Site,
+  survey: readonly SurveyPoint[],
+  surveySigmaDb?: ReadonlyMap<string, number>,
+): Site {
   const round = (v: number) => Math.round(v * 100) / 100;
   const sensors = site.sensors.map((s) => {
     const sigma = surveySigmaDb?.get(normaliseSensorId(s.id));
-    return sigma === undefined || !s.calibration ? s : { ...s, calibration: { ...s.calibration, surveySigmaDb: round(sigma) } };
+    return sigma === undefined || !s.calibration
+      ? s
+      : { ...s, calibration: { ...s.calibration, surveySigmaDb: round(sigma) } };
   });
-  return { ...site, sensors, survey: survey.map((p) => ({ x: round(p.x), y: round(p.y), rssi: { ...p.rssi } })) };
+  return {
+    ...site,
+    sensors,
+    survey: survey.map((p) => ({ x: round(p.x), y: round(p.y), rssi: { ...p.rssi } })),
+  };
 }
 
 /**
@@ -330,12 +478,20 @@ export function positioningSites(site: Site): { floor: string | undefined; site:
     }
     const survey = site.survey?.filter((p) => floor === undefined || String(p.floor) === floor);
     if (survey && survey.length > 0)
-      ps.survey = survey.map((p) => ({ x: p.x, y: p.y, rssi: Object.fromEntries(Object.entries(p.rssi).map(([k, v]) => [normaliseSensorId(k), v])) }));
+      ps.survey = survey.map((p) => ({
+        x: p.x,
+        y: p.y,
+        rssi: Object.fromEntries(Object.entries(p.rssi).map(([k, v]) => [normaliseSensorId(k), v])),
+      }));
     return { floor, site: ps };
   });
 }
 
 /** The named zone a position falls in, if any. */
 export function zoneAt(site: Site, p: { x: number; y: number }, floor?: string): string | undefined {
-  return site.zones?.find((zz) => (floor === undefined || zz.floor === undefined || String(zz.floor) === floor) && pointInPolygon(p, zz.polygon))?.name;
+  return site.zones?.find(
+    (zz) =>
+      (floor === undefined || zz.floor === undefined || String(zz.floor) === floor) &&
+      pointInPolygon(p, zz.polygon),
+  )?.name;
 }

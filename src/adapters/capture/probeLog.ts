@@ -2,7 +2,11 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Observation } from '../../core/model.ts';
 import type { Point2 } from '../../core/positioning/geometry.ts';
-import { type ProbeLogProblem, parseProbeLogLine, parseSpotName } from '../../core/positioning/probeLogLine.ts';
+import {
+  type ProbeLogProblem,
+  parseProbeLogLine,
+  parseSpotName,
+} from '../../core/positioning/probeLogLine.ts';
 
 /**
  * Reads the positioning document's probe-log CSV from a byte stream or a file. Lines may be split
@@ -56,7 +60,8 @@ function takeLine(line: string, stats: ProbeLogStats, onObservation: (o: Observa
       break;
     case 'bad':
       stats.skipped[parsed.problem] = (stats.skipped[parsed.problem] ?? 0) + 1;
-      if (stats.examples.length < MAX_EXAMPLES) stats.examples.push({ line: stats.lines, problem: parsed.problem });
+      if (stats.examples.length < MAX_EXAMPLES)
+        stats.examples.push({ line: stats.lines, problem: parsed.problem });
       break;
   }
 }
@@ -77,7 +82,7 @@ export async function readProbeLogStream(
       for (const line of lines) takeLine(line, stats, onObservation);
     }
   } catch (err) {
-    if (rest !== '') takeLine(rest, stats, onObservation);
+    // The unfinished last line is cut off, not bad: it is left out.
     return { stats, fatal: `the probe log could not be read to its end: ${(err as Error).message}` };
   }
   rest += decoder.decode();

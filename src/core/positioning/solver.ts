@@ -1,0 +1,202 @@
+import {
+  type Bounds,
+  type Point2,
+  distance3,
+  insideBounds,
+  isFiniteNumber,
+  spreadRatio,
+  validBounds,
+} from './geometry.ts';
+import type { ReferencePathLoss } from './pathLoss.ts';
+
+/**
+ * The one interface every position solver implements. Solvers take plain values: where the
+ * sensors are, what each heard (a range, an RSSI with its path-loss model), the floor's bounds
+ * and the device's height. They never see a site file, a store or a clock.
+ */
+
+/** One sensor's reading of one device over one window. */
+export interface Measurement {
+  sensorId: string;
+  /** Sensor position, metres. */
+  x: number;
+  y: number;
+  z: number;
+  /** Slant range from the sensor to the device, metres (from the path-loss model, or given). */
+  distance: number;
+  /** Received power, dBm; with `model`, RSSI-domain solvers use it instead of the range. */
+  rssi?: number;
+  /** The sensor's path-loss model at this frame's frequency. */
+  model?: ReferencePathLoss;
+  /** RSSI noise, dB (one standard deviation); solvers weight by it. */
+  sigmaDb?: number;
+}
+
+export interface SolveInput {
+  measurements: readonly Measurement[];
+  /** The floor, `[xmin, ymin, xmax, ymax]`; bounded solvers stay inside it. */
+  bounds?: Bounds;
+  /** Height of the device above the floor; without it ranges are taken as horizontal. */
+  deviceZ?: number;
+  /** Unix seconds; trackers need it, single-window solvers ignore it. */
+  t?: number;
+}
+
+export interface Fix {
+  ok: true;
+  x: number;
+  y: number;
+  /** How many measurements the fix used. */
+  sensors: number;
+  /** RMS of (distance from the fix to each sensor - measured range), metres. */
+  rangeRms: number;
+  /** One-sigma radius of the estimate when the solver knows it, metres. */
+  spread?: number;
+  /** The unconstrained answer lay outside the bounds and was moved onto them. */
+  clamped: boolean;
+  /** Inside the bounds (true when no bounds were given). */
+  inBounds: boolean;
+  /** A tracker had no usable reading and carried its last state forward. */
+  predicted?: boolean;
+}
+
+export type RefusalReason = 'too-few-sensors' | 'degenerate-geometry' | 'invalid-input' | 'no-match';
+
+export interface Refusal {
+  ok: false;
+  reason: RefusalReason;
+  detail: string;
+}
+
+export type Solution = Fix | Refusal;
+
+/** A single-window solver: one window's measurements in, one position (or a refusal) out. */
+export interface Solver {
+  readonly kind: 'solver';
+  readonly name: string;
+  solve(input: SolveInput): Solution;
+}
+
+/**
+ * A tracker over consecutive windows of one device. Its state is a value the caller keeps (per
+ * device) and hands back with the next window; `undefined` starts a new track.
+ */
+export interface Tracker<S = unknown> {
+  readonly kind: 'tracker';
+  readonly name: string;
+  step(state: S | undefined, input: SolveInput & { t: number }): { state: S | undefined; solution: Solution };
+}
+
+export interface TimedSolution {
+  t: number;
+  solution: Solution;
+}
+
+/**
+ * A tracker that holds each fix back for `lag` windows, so that the readings which follow can
+ * refine it (a fixed-lag smoother): live, a fix arrives `lag` windows late. `step` returns the
+ * fixes that became final; `flush` ends the track and returns the rest.
+ */
+export interface LaggedTracker<S = unknown> {
+  readonly kind: 'lagged';
+  readonly name: string;
+  readonly lag: number;
+  step(
+    state: S | undefined,
+    input: SolveInput & { t: number },
+  ): { state: S | undefined; released: TimedSolution[] };
+  flush(state: S | undefined): TimedSolution[];
+}
+
+export type Positioner = Solver | Tracker | LaggedTracker;
+
+export function refuse(reason: RefusalReason, detail: string): Refusal {
+  return { ok: false, reason, detail };
+}
+
+/** Unit RSSI model for measurements that came as bare ranges: RSSI = -20 log10(d). */
+const RANGE_ONLY_MODEL: ReferencePathLoss = { rssiAt1m: 0, n: 2 };
+
+/** Shortest range used in logarithms, metres: a device never sits inside the sensor. */
+export const MIN_RANGE = 0.1;
+
+/**
+ * The RSSI view of a measurement: its own RSSI and model when it has them, otherwise its range
+ * turned into an RSSI under a unit model, so RSSI-domain solvers also take bare ranges.
+ */
+export function rssiView(m: Measurement): { rssi: number; model: ReferencePathLoss } {
+  if (m.rssi !== undefined && m.model !== undefined) return { rssi: m.rssi, model: m.model };
+  return { rssi: -20 * Math.log10(Math.max(m.distance, MIN_RANGE)), model: RANGE_ONLY_MODEL };
+}
+
+function validMeasurement(m: Measurement): boolean {
+  if (![m.x, m.y, m.z, m.distance].every(isFiniteNumber) || m.distance < 0) return false;
+  if (m.rssi !== undefined && !isFiniteNumber(m.rssi)) return false;
+  if (
+    m.model !== undefined &&
+    !(isFiniteNumber(m.model.rssiAt1m) && isFiniteNumber(m.model.n) && m.model.n > 0)
+  )
+    return false;
+  if (m.sigmaDb !== undefined && !(isFiniteNumber(m.sigmaDb) && m.sigmaDb > 0)) return false;
+  return true;
+}
+
+/** Finite values everywhere, positive ranges and noise, a proper box: what every solver needs. */
+export function checkInput(input: SolveInput): Refusal | undefined {
+  const bad = input.measurements.filter((m) => !validMeasurement(m)).length;
+  if (bad > 0) return refuse('invalid-input', `${bad} measurement(s) with a non-finite or negative value`);
+  if (input.bounds !== undefined && !validBounds(input.bounds))
+    return refuse(
+      'invalid-input',
+      'bounds must be finite [xmin, ymin, xmax, ymax] with xmin < xmax and ymin < ymax',
+    );
+  if (input.deviceZ !== undefined && !isFiniteNumber(input.deviceZ))
+    return refuse('invalid-input', 'deviceZ must be finite');
+  return undefined;
+}
+
+/**
+ * The checks every single-window trilateration shares: valid input, at least three sensors,
+ * sensors not on one line (else the mirror image fits as well). Returns the refusal, if any.
+ */
+export function checkTrilaterable(input: SolveInput, minSensors = 3): Refusal | undefined {
+  const invalid = checkInput(input);
+  if (invalid) return invalid;
+  const positions = new Set(input.measurements.map((m) => `${m.x},${m.y}`));
+  if (positions.size < minSensors)
+    return refuse(
+      'too-few-sensors',
+      `${positions.size} sensor position(s); trilateration needs at least ${minSensors}`,
+    );
+  if (spreadRatio(input.measurements) < 1e-6)
+    return refuse(
+      'degenerate-geometry',
+      'the sensors lie on one line, so a position and its mirror image fit equally',
+    );
+  return undefined;
+}
+
+/** The finishing touches every solver puts on a position: bounds flags and the range misfit. */
+export function makeFix(
+  p: Point2,
+  input: SolveInput,
+  extra: { clamped?: boolean; spread?: number } = {},
+): Fix {
+  const z = input.deviceZ;
+  let sq = 0;
+  for (const m of input.measurements) {
+    const d = z === undefined ? Math.hypot(p.x - m.x, p.y - m.y) : distance3(p, z, m);
+    sq += (d - m.distance) ** 2;
+  }
+  const fix: Fix = {
+    ok: true,
+    x: p.x,
+    y: p.y,
+    sensors: input.measurements.length,
+    rangeRms: input.measurements.length > 0 ? Math.sqrt(sq / input.measurements.length) : 0,
+    clamped: extra.clamped ?? false,
+    inBounds: input.bounds === undefined || insideBounds(p, input.bounds, 1e-9),
+  };
+  if (extra.spread !== undefined && isFiniteNumber(extra.spread)) fix.spread = extra.spread;
+  return fix;
+}

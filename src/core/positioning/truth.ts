@@ -1,0 +1,91 @@
+import type { Point2 } from './geometry.ts';
+
+/**
+ * Ground truth: where the device really was, as a CSV with a header `t,x,y` (t in Unix seconds,
+ * x and y in metres). A fix is compared with the truth interpolated at the fix's time, but never
+ * across a gap: two tracks recorded an hour apart are not joined by a straight line.
+ */
+
+export interface TruthPoint {
+  t: number;
+  x: number;
+  y: number;
+}
+
+export interface TruthParse {
+  points: TruthPoint[];
+  /** Data lines that were not three finite numbers, by line number (1-based). */
+  skipped: number[];
+}
+
+/** A CSV field as a number; blank is not zero. */
+function toNumber(field: string | undefined): number {
+  return field === undefined || field.trim() === '' ? NaN : Number(field);
+}
+
+/** Parses the truth CSV; columns are found by header name, extra columns are ignored. */
+export function parseTruthCsv(text: string): TruthParse {
+  const lines = text.split(/\r?\n/);
+  let cols = { t: 0, x: 1, y: 2 };
+  let start = 0;
+  const first =
+    lines[0]
+      ?.trim()
+      .toLowerCase()
+      .split(',')
+      .map((s) => s.trim()) ?? [];
+  if (first.includes('t') && first.includes('x') && first.includes('y')) {
+    cols = { t: first.indexOf('t'), x: first.indexOf('x'), y: first.indexOf('y') };
+    start = 1;
+  }
+  const points: TruthPoint[] = [];
+  const skipped: number[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const f = line.split(',');
+    const p = { t: toNumber(f[cols.t]), x: toNumber(f[cols.x]), y: toNumber(f[cols.y]) };
+    if ([p.t, p.x, p.y].every(Number.isFinite)) points.push(p);
+    else skipped.push(i + 1);
+  }
+  points.sort((a, b) => a.t - b.t);
+  return { points, skipped };
+}
+
+export function formatTruthCsv(points: readonly TruthPoint[]): string {
+  return `t,x,y\n${points.map((p) => `${p.t},${p.x},${p.y}`).join('\n')}\n`;
+}
+
+export interface TruthLookupOptions {
+  /** Largest gap between two truth points to interpolate across, seconds (default 2). */
+  maxGapSeconds?: number;
+  /** How far before the first or after the last point a time may lie, seconds (default 0.5). */
+  edgeSeconds?: number;
+}
+
+/** A function that gives the true position at a time, or undefined where the truth says nothing. */
+export function truthLookup(
+  sortedPoints: readonly TruthPoint[],
+  options: TruthLookupOptions = {},
+): (t: number) => Point2 | undefined {
+  const maxGap = options.maxGapSeconds ?? 2;
+  const edge = options.edgeSeconds ?? 0.5;
+  const pts = sortedPoints;
+  return (t) => {
+    if (pts.length === 0) return undefined;
+    let lo = 0;
+    let hi = pts.length - 1;
+    if (t <= pts[0]!.t) return pts[0]!.t - t <= edge ? { x: pts[0]!.x, y: pts[0]!.y } : undefined;
+    if (t >= pts[hi]!.t) return t - pts[hi]!.t <= edge ? { x: pts[hi]!.x, y: pts[hi]!.y } : undefined;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (pts[mid]!.t <= t) lo = mid;
+      else hi = mid;
+    }
+    const a = pts[lo]!;
+    const b = pts[hi]!;
+    if (b.t - a.t > maxGap) return undefined;
+    const f = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t);
+    return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y) };
+  };
+}
