@@ -23,6 +23,6 @@ export function formatResult(r: BenchResult): string {
         : ` (target ${r.target}x: MISSED)`;
   return (
     `${r.name}: ${value}; ${r.referenceName}: ` +
-    `${r.reference.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${r.unit}; ratio ${ratio.toFixed(1)}x${verdict}`
+    `${r.reference.toLocaleString('en-US', { maximumFractionDigits: 1 })} ${r.unit}; ratio ${ratio >= 10 ? ratio.toFixed(0) : ratio.toPrecision(2)}x${verdict}`
   );
 }

@@ -2,12 +2,14 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { benchApiLatency } from './apiLatency.ts';
 import { benchIngest } from './ingest.ts';
+import { benchPositioning } from './positioning.ts';
 import { formatResult, type BenchResult } from './result.ts';
 
 /** `npm run bench [name...]`: each benchmark prints its figure and its ratio to a reference measured in this run. */
 const benches: Record<string, (outDir: string, log: (line: string) => void) => Promise<BenchResult[]>> = {
   ingest: benchIngest,
   api: benchApiLatency,
+  positioning: benchPositioning,
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));

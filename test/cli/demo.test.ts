@@ -33,8 +33,14 @@ test('demo prints its URL, serves the API with the replayed data and stops on SI
       });
       child.on('exit', (code) => reject(new Error(`demo exited ${code} before printing its URL`)));
     });
-    const summary = (await (await fetch(`${url}api/summary`)).json()) as { totals: { wifi: number } };
-    assert.ok(summary.totals.wifi > 1000, `wifi devices: ${summary.totals.wifi}`);
+    // The URL comes first; the recording's history loads behind it.
+    let summary = { totals: { wifi: 0, bluetooth: 0 } };
+    for (const deadline = Date.now() + 30_000; summary.totals.wifi < 2000 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 200));
+      summary = (await (await fetch(`${url}api/summary`)).json()) as typeof summary;
+    }
+    assert.ok(summary.totals.wifi > 2000, `wifi devices: ${summary.totals.wifi}`);
+    assert.equal(summary.totals.bluetooth, 36, 'the real BLE scan adds its 36 advertisers');
     const health = (await (await fetch(`${url}healthz`)).json()) as { status: string };
     assert.equal(health.status, 'ok');
   } finally {
