@@ -205,13 +205,13 @@ export function fitCounting(
   const folds = spans.map((w) => {
     let best = '';
     let most = 0;
-    for (const r of captures.recordings) {
+    captures.recordings.forEach((r, i) => {
       const o = Math.min(w.end, r.span.end) - Math.max(w.start, r.span.start);
       if (o > most) {
         most = o;
-        best = r.name;
+        best = `${i}`; // by position: two inputs may share a file name
       }
-    }
+    });
     return best;
   });
   const candidates: FitCandidate[] = (options.holdCandidates ?? HOLD_CANDIDATES).map((holdSeconds) => {

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { countCommand } from './countCommand.ts';
 import { demoCommand } from './demoCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runCommand } from './runCommand.ts';
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(add --help for usage)')
     .addCommand(demoCommand())
+    .addCommand(countCommand())
     .addCommand(replayCommand())
     .addCommand(runCommand());
 }

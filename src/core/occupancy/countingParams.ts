@@ -1,0 +1,122 @@
+/**
+ * The parameters of people counting, as plain values. `src/config/countingConfig.ts` reads them
+ * from a file (and `airtrace count --fit` writes them); the core only ever receives them.
+ */
+
+/** How sightings of rotating addresses are joined into devices (see deviceGrouping.ts). */
+export interface GroupingParams {
+  /** A device silent for longer than this is gone: a later address starts a new device. */
+  linkGapSeconds: number;
+  /**
+   * A non-randomized address heard for no longer than this, when first seen, may still be one of
+   * a device's rotating addresses (some datasets re-randomize every address, and the LA bit is
+   * then meaningless). Heard for longer, it is a device by itself.
+   */
+  briefSeconds: number;
+  /** Sequence numbers continue a device's count when the next MAC follows within this time ... */
+  seqMaxGapSeconds: number;
+  /** ... and its first number lies at most `seqSlack + seqPerSecond * gap` after the last one. */
+  seqSlack: number;
+  seqPerSecond: number;
+  /** Consecutive continuations after which a device is known to keep its sequence counter. */
+  seqChainLength: number;
+  /** A device with a live sequence chain must continue it if it probes again within this time. */
+  seqChainSeconds: number;
+  /** A new fingerprint joins a device that shares this many directed SSIDs with it. */
+  ssidLinkMin: number;
+  /** A new fingerprint joins the only device heard in this many seconds before it ... */
+  quietLinkSeconds: number;
+  /** ... when its RSSI, on the same sensor, is within this many dB of that device's last. */
+  quietLinkDb: number;
+  /** A rotated BLE private address follows the previous one within this many seconds. */
+  bleRotationSeconds: number;
+}
+
+/** How long a device counts as present around its sightings (see presence.ts). */
+export interface PresenceParams {
+  /** Sightings of one device less than this far apart are one continuous stay. */
+  holdSeconds: number;
+  /** Each stay extends this far before its first and after its last sighting. */
+  padSeconds: number;
+  /** A device present without a break for longer than this is fixed equipment, not a visitor. */
+  stationarySeconds: number;
+  /** A device counts in `devices` when its RSSI reaches this level (after the sensor's offset). */
+  presenceRssi: number;
+  /** Used for sightings without RSSI (captures with no radio header). */
+  unknownRssi: number;
+  /** Per-sensor corrections added to its RSSI, so one set of levels fits several sensors. */
+  sensorOffsetsDb: Readonly<Record<string, number>>;
+}
+
+/**
+ * People from devices: `estimate = sum_k weights[k] * presentAt(levels[k])`, where
+ * `presentAt(L)` is the time-weighted number of devices present at RSSI >= L during the window.
+ * Non-negative weights make this a monotone RSSI -> people-per-device curve: the original
+ * tracker's fixed "ratio", fitted per RSSI band.
+ *
+ * The interval is split-conformal on cross-validated residuals scaled by sqrt(estimate + 1):
+ * `[estimate + low * s, estimate + high * s]`, s = sqrt(estimate + 1), clipped at 0.
+ */
+export interface PeopleModel {
+  /** RSSI levels in dBm, strongest first. */
+  levels: readonly number[];
+  weights: { wifi: readonly number[]; ble: readonly number[] };
+  interval: { level: number; low: number; high: number };
+}
+
+export interface CountingParams {
+  grouping: GroupingParams;
+  presence: PresenceParams;
+  model: PeopleModel;
+  /** Hashed ids (with the same key as the sightings) of devices never to count. */
+  ignoreDeviceIds: ReadonlySet<string>;
+}
+
+export const DEFAULT_GROUPING: GroupingParams = {
+  linkGapSeconds: 900,
+  briefSeconds: 10,
+  seqMaxGapSeconds: 60,
+  seqSlack: 32,
+  seqPerSecond: 1.5,
+  seqChainLength: 2,
+  seqChainSeconds: 60,
+  ssidLinkMin: 3,
+  quietLinkSeconds: 60,
+  quietLinkDb: 3,
+  bleRotationSeconds: 60,
+};
+
+export const DEFAULT_PRESENCE: PresenceParams = {
+  holdSeconds: 1500,
+  padSeconds: 60,
+  stationarySeconds: 6 * 3600,
+  presenceRssi: -65,
+  unknownRssi: -65,
+  sensorOffsetsDb: {},
+};
+
+export const DEFAULT_LEVELS: readonly number[] = [-55, -60, -65, -70, -75, -80, -85];
+
+/**
+ * The default model: fitted on all 13 brno days (a university lab, one ESP32 sensor, the lab's
+ * computers ignored, 10-minute windows; `npm run eval` prints it as "reference"). Read: a device
+ * heard at -55 dBm or stronger counts about 1.2 people, at -65 to -55 about 0.7, at -70 to -65
+ * about 0.3, weaker almost nothing (a phone per person, phones off or left in bags, and one
+ * device per phone model while several of a model are around). Another site, sensor or antenna
+ * differs: fit it with `airtrace count --fit`. BLE has no ground truth to fit on, so it adds
+ * nothing by default.
+ */
+export const DEFAULT_MODEL: PeopleModel = {
+  levels: DEFAULT_LEVELS,
+  weights: { wifi: [0.49, 0, 0.45, 0.16, 0.09, 0.03, 0], ble: [0, 0, 0, 0, 0, 0, 0] },
+  interval: { level: 0.9, low: -0.78, high: 0.74 },
+};
+
+export function defaultCountingParams(): CountingParams {
+  return {
+    grouping: { ...DEFAULT_GROUPING },
+    presence: { ...DEFAULT_PRESENCE },
+    model: DEFAULT_MODEL,
+    ignoreDeviceIds: new Set(),
+  };
+}

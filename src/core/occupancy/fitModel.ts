@@ -1,0 +1,159 @@
+/**
+ * Fitting the people model on windows with ground truth (what `airtrace count --fit` does).
+ *
+ * 1. For each candidate `holdSeconds`, the weights are fitted by non-negative least absolute
+ *    deviations and judged by cross-validation over the recordings (each recording is left out
+ *    once; with fewer than three, contiguous quarters of the time are). The best hold wins.
+ * 2. The weights are refitted on everything with that hold.
+ * 3. The interval comes from the cross-validated residuals (split-conformal): the residuals,
+ *    divided by sqrt(estimate + 1) since errors grow with the count, give the lower and upper
+ *    quantiles at the interval level. Cross-validated residuals are those of windows the weights
+ *    did not see, so the interval reflects the error on new recordings, not the training fit.
+ * Nothing here ever sees windows outside the rows it is given.
+ */
+
+import type { PeopleModel } from './countingParams.ts';
+import { nonNegativeLeastAbsolute, predict } from './nonNegativeFit.ts';
+import { type Score, scoreEstimates } from './scores.ts';
+
+export interface FitRow {
+  /** Time-weighted devices per level (as `WindowPresence`). */
+  wifi: readonly number[];
+  ble: readonly number[];
+  truth: number;
+  /** The recording the window came from: cross-validation leaves recordings out. */
+  fold: string;
+}
+
+export interface FitCandidate {
+  holdSeconds: number;
+  /** Windows in time order. */
+  rows: readonly FitRow[];
+}
+
+export interface FitResult {
+  holdSeconds: number;
+  model: PeopleModel;
+  /** The level at which a device reaches half the weight of a close one: what counts as present. */
+  presenceRssi: number | undefined;
+  /** Cross-validated score of the chosen hold (with the conformal interval). */
+  cv: Score;
+  candidates: { holdSeconds: number; cvMae: number }[];
+  folds: number;
+}
+
+const MIN_FOLDS = 3;
+const TIME_BLOCKS = 4;
+
+function featureRow(r: FitRow): number[] {
+  return [...r.wifi, ...r.ble];
+}
+
+/** Fold label per row: the recordings, or contiguous time blocks when there are too few. */
+function foldsOf(rows: readonly FitRow[]): string[] {
+  const labels = rows.map((r) => r.fold);
+  if (new Set(labels).size >= MIN_FOLDS) return labels;
+  return rows.map((_, i) => `block-${Math.floor((i * TIME_BLOCKS) / rows.length)}`);
+}
+
+function fitWeights(rows: readonly FitRow[]): number[] {
+  return nonNegativeLeastAbsolute(
+    rows.map(featureRow),
+    rows.map((r) => r.truth),
+  );
+}
+
+/** Out-of-fold predictions, in row order. */
+function crossValidate(rows: readonly FitRow[]): number[] {
+  const folds = foldsOf(rows);
+  const predictions = new Array<number>(rows.length).fill(0);
+  for (const fold of new Set(folds)) {
+    const train = rows.filter((_, i) => folds[i] !== fold);
+    const b = train.length > 0 ? fitWeights(train) : [];
+    rows.forEach((r, i) => {
+      if (folds[i] === fold) predictions[i] = Math.max(0, predict(b, featureRow(r)));
+    });
+  }
+  return predictions;
+}
+
+/** The k-th smallest (1-based, clamped) of sorted values. */
+function orderStatistic(sorted: readonly number[], k: number): number {
+  return sorted[Math.min(sorted.length, Math.max(1, k)) - 1]!;
+}
+
+/** Split-conformal quantiles of residuals scaled by sqrt(estimate + 1). */
+export function conformalInterval(
+  predictions: readonly number[],
+  truths: readonly number[],
+  level: number,
+): { low: number; high: number } {
+  const scores = predictions.map((p, i) => (truths[i]! - p) / Math.sqrt(p + 1)).sort((a, b) => a - b);
+  const n = scores.length;
+  if (n === 0) return { low: 0, high: 0 };
+  const alpha = 1 - level;
+  return {
+    low: Math.min(0, orderStatistic(scores, Math.floor(((n + 1) * alpha) / 2))),
+    high: Math.max(0, orderStatistic(scores, Math.ceil((n + 1) * (1 - alpha / 2)))),
+  };
+}
+
+/** The weakest level at which a device carries at least half the weight of the strongest. */
+export function presenceLevel(levels: readonly number[], weights: readonly number[]): number | undefined {
+  const total = weights.reduce((s, w) => s + w, 0);
+  if (!(total > 0)) return undefined;
+  let cumulative = 0;
+  for (let k = levels.length - 1; k >= 0; k--) {
+    cumulative += weights[k] ?? 0;
+    if (cumulative >= total / 2) return levels[k];
+  }
+  return levels[0];
+}
+
+export function fitPeopleModel(
+  candidates: readonly FitCandidate[],
+  levels: readonly number[],
+  intervalLevel = 0.9,
+): FitResult {
+  if (candidates.length === 0) throw new RangeError('fitPeopleModel needs at least one candidate');
+  let best: { candidate: FitCandidate; predictions: number[]; mae: number } | undefined;
+  const tried: FitResult['candidates'] = [];
+  for (const candidate of candidates) {
+    if (candidate.rows.length === 0) throw new RangeError('no windows with ground truth to fit on');
+    const predictions = crossValidate(candidate.rows);
+    const mae =
+      predictions.reduce((s, p, i) => s + Math.abs(p - candidate.rows[i]!.truth), 0) / predictions.length;
+    tried.push({ holdSeconds: candidate.holdSeconds, cvMae: mae });
+    if (best === undefined || mae < best.mae) best = { candidate, predictions, mae };
+  }
+  const { candidate, predictions } = best!;
+  const truths = candidate.rows.map((r) => r.truth);
+  const b = fitWeights(candidate.rows);
+  const p = levels.length;
+  const interval = { level: intervalLevel, ...conformalInterval(predictions, truths, intervalLevel) };
+  const model: PeopleModel = {
+    levels: [...levels],
+    weights: { wifi: b.slice(0, p), ble: b.slice(p, 2 * p) },
+    interval,
+  };
+  const cv = scoreEstimates(
+    predictions.map((estimate, i) => {
+      const scale = Math.sqrt(estimate + 1);
+      return {
+        estimate,
+        low: Math.max(0, estimate + interval.low * scale),
+        high: Math.max(0, estimate + interval.high * scale),
+        truth: truths[i]!,
+      };
+    }),
+  );
+  const wifiLevel = presenceLevel(levels, model.weights.wifi);
+  return {
+    holdSeconds: candidate.holdSeconds,
+    model,
+    presenceRssi: wifiLevel ?? presenceLevel(levels, model.weights.ble),
+    cv,
+    candidates: tried,
+    folds: new Set(foldsOf(candidate.rows)).size,
+  };
+}
