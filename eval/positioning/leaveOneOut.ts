@@ -4,15 +4,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readProbeLog } from '../../src/adapters/capture/probeLog.ts';
-import { type Site, applyCalibration, positioningSites, withSurvey } from '../../src/config/site.ts';
+import { calibrateSite } from '../../src/app/positioningCalibration.ts';
+import {
+  type PositioningEvaluation,
+  evaluatePositioning,
+  mergeEvaluations,
+} from '../../src/app/positioningEval.ts';
+import { type Site, positioningSites } from '../../src/config/site.ts';
 import type { Observation } from '../../src/core/model.ts';
 import type { CalibrationMode } from '../../src/core/positioning/calibration.ts';
 import type { MethodTuning } from '../../src/core/positioning/methods.ts';
 import type { RssiStatistic } from '../../src/core/positioning/positioningSite.ts';
 import { windowObservations } from '../../src/core/positioning/readings.ts';
-import { calibrateRecordings } from '../../src/core/positioning/siteCalibration.ts';
 import { type TruthPoint, parseTruthCsv, truthLookup } from '../../src/core/positioning/truth.ts';
-import { type PositioningEvaluation, evaluatePositioning, mergeEvaluations } from './evaluate.ts';
 
 export interface Recording {
   name: string;
@@ -54,17 +58,13 @@ export function calibrateOn(
     windows: windowObservations(r.observations, { windowSeconds: options.windowSeconds ?? 2 }),
     truthAt: truthLookup(r.truth),
   }));
-  const outcome = calibrateRecordings(positioningSites(site)[0]!.site, recordings, {
+  const outcome = calibrateSite(site, recordings, {
     ...(options.mode ? { mode: options.mode } : {}),
     ...(options.statistic ? { statistic: options.statistic } : {}),
   });
   if (!outcome.ok) throw new Error(`calibration failed: ${outcome.error}`);
-  const { fit, statistic, survey, surveySigmaDb } = outcome.calibration;
-  return {
-    site: withSurvey(applyCalibration(site, fit, { statistic }), survey, surveySigmaDb),
-    n: fit.global.n,
-    sigmaDb: fit.global.sigmaDb,
-  };
+  const { fit } = outcome.calibration;
+  return { site: outcome.site, n: fit.global.n, sigmaDb: fit.global.sigmaDb };
 }
 
 export interface LeaveOneOutOptions {

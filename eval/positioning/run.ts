@@ -17,15 +17,15 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { readProbeLog } from '../../src/adapters/capture/probeLog.ts';
+import { evaluatePositioning, formatTable, jsonSummary } from '../../src/app/positioningEval.ts';
+import { writeReport } from '../../src/app/positioningReport.ts';
 import { type Site, formatSiteIssues, loadSite, positioningSites } from '../../src/config/site.ts';
 import type { ErrorSummary } from '../../src/core/positioning/errorMetrics.ts';
 import type { MethodTuning } from '../../src/core/positioning/methods.ts';
 import { DOCUMENT_DEFAULTS } from '../../src/core/positioning/pathLoss.ts';
 import type { RssiStatistic } from '../../src/core/positioning/positioningSite.ts';
 import { type BounConversion, DEFAULT_BOUN_DIR, convertBoun, repoRoot } from './bounToLogs.ts';
-import { evaluatePositioning, formatTable, jsonSummary } from './evaluate.ts';
 import { type Recording, calibrateOn, leaveOneOut, readRecordings } from './leaveOneOut.ts';
-import { writeReport } from './report.ts';
 
 const WINDOW_SECONDS = 2;
 const TARGET = { median: 1.5, p90: 3.0 };

@@ -120,12 +120,12 @@ export function countCommand(): Command {
   return new Command('count')
     .summary('estimate people (not MAC addresses) per window, with an interval')
     .description(
-      'Reads capture files (pcap, pcapng, btsnoop; - for standard input) as one sensor, groups the\n' +
-        'rotating addresses of each device (probe-request fingerprint, sequence numbers, timing, SSIDs,\n' +
-        'RSSI), decides which devices are in the space (RSSI, dwell, fixed equipment, the ignore list)\n' +
-        'and estimates the people per window with an interval.\n' +
-        'With --truth it scores the estimates; with --fit it learns the parameters from the captures\n' +
-        'and the truth and writes them to the --config file (settings already in it, such as the\n' +
+      'Reads capture files (pcap, pcapng, btsnoop; - for standard input) as one sensor, groups the ' +
+        'rotating addresses of each device (probe-request fingerprint, sequence numbers, timing, SSIDs, ' +
+        'RSSI), decides which devices are in the space (RSSI, dwell, fixed equipment, the ignore list) ' +
+        'and estimates the people per window with an interval. ' +
+        'With --truth it scores the estimates; with --fit it learns the parameters from the captures ' +
+        'and the truth and writes them to the --config file (settings already in it, such as the ' +
         'ignore list, are kept).',
     )
     .argument('<captures...>', 'capture files, or - for standard input')

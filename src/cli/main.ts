@@ -1,11 +1,21 @@
 import { Command, CommanderError } from 'commander';
+import { calibrateCommand } from './calibrateCommand.ts';
 import { countCommand } from './countCommand.ts';
 import { demoCommand } from './demoCommand.ts';
+import { evalCommand } from './evalCommand.ts';
+import { locateCommand } from './locateCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runCommand } from './runCommand.ts';
 
+/** Commands added with addCommand do not inherit settings: hand them down. */
+function withHelpAfterError(command: Command): Command {
+  command.showHelpAfterError('(add --help for usage)');
+  for (const sub of command.commands) withHelpAfterError(sub);
+  return command;
+}
+
 export function buildProgram(): Command {
-  return new Command('airtrace')
+  const program = new Command('airtrace')
     .description(
       'Passive Wi-Fi and Bluetooth presence analytics and indoor positioning. ' +
         'Raw MAC addresses stay in memory: everything stored or shown uses a keyed hash.',
@@ -14,8 +24,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .addCommand(demoCommand())
     .addCommand(countCommand())
+    .addCommand(locateCommand())
+    .addCommand(calibrateCommand())
+    .addCommand(evalCommand())
     .addCommand(replayCommand())
     .addCommand(runCommand());
+  return withHelpAfterError(program);
 }
 
 /** Errors we expect (bad input, missing files) print one line; only bugs print a stack. */

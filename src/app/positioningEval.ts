@@ -2,20 +2,14 @@
  * The positioning accuracy harness as a library: recordings and truth in, error figures per
  * solver out. `airtrace eval positioning` and eval/positioning/run.ts are thin wrappers.
  */
-import type { Observation } from '../../src/core/model.ts';
-import {
-  type ErrorSummary,
-  compareSummaries,
-  summarizeErrors,
-} from '../../src/core/positioning/errorMetrics.ts';
-import type { Point2 } from '../../src/core/positioning/geometry.ts';
-import { METHOD_NAMES, type MethodTuning, createMethods } from '../../src/core/positioning/methods.ts';
-import { locateWindows } from '../../src/core/positioning/locate.ts';
-import { windowObservations } from '../../src/core/positioning/readings.ts';
-import type { PositioningSite } from '../../src/core/positioning/positioningSite.ts';
-import { type TruthPoint, truthLookup } from '../../src/core/positioning/truth.ts';
-
-export { writeReport } from './report.ts';
+import type { Observation } from '../core/model.ts';
+import { type ErrorSummary, compareSummaries, summarizeErrors } from '../core/positioning/errorMetrics.ts';
+import type { Point2 } from '../core/positioning/geometry.ts';
+import { METHOD_NAMES, type MethodTuning, createMethods } from '../core/positioning/methods.ts';
+import { locateWindows } from '../core/positioning/locate.ts';
+import { windowObservations } from '../core/positioning/readings.ts';
+import type { PositioningSite } from '../core/positioning/positioningSite.ts';
+import { type TruthPoint, truthLookup } from '../core/positioning/truth.ts';
 
 export interface EvaluationLog {
   /** Shown in the per-spot table: a track name, a spot's file name. */
@@ -30,6 +24,8 @@ export interface EvaluateInput {
   logs: readonly EvaluationLog[];
   /** Ground truth for logs without a spot. */
   truth?: readonly TruthPoint[];
+  /** Where the truth says the device was, instead of interpolating `truth` (e.g. one CSV of several recordings). */
+  truthAt?: (t: number) => Point2 | undefined;
   /** Method names (default: every method the site supports). */
   solvers?: readonly string[];
   /** Window length, seconds (default 2). */
@@ -88,7 +84,7 @@ function summarise(
 export function evaluatePositioning(input: EvaluateInput): PositioningEvaluation {
   const windowSeconds = input.windowSeconds ?? 2;
   const { methods, unavailable } = createMethods(input.site, input.solvers ?? METHOD_NAMES, input.tuning);
-  const truthAt = truthLookup(input.truth ?? []);
+  const truthAt = input.truthAt ?? truthLookup(input.truth ?? []);
   const errors: Record<string, FixError[]> = Object.fromEntries(methods.map((m) => [m.name, []]));
   const refused: Record<string, Record<string, number>> = Object.fromEntries(
     methods.map((m) => [m.name, {}]),

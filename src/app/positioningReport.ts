@@ -1,8 +1,8 @@
 /** The positioning report folder: an error-CDF plot and per-spot tables. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ErrorSummary } from '../../src/core/positioning/errorMetrics.ts';
-import type { PositioningEvaluation } from './evaluate.ts';
+import type { ErrorSummary } from '../core/positioning/errorMetrics.ts';
+import type { PositioningEvaluation } from './positioningEval.ts';
 
 const COLOURS = [
   '#1f77b4',
