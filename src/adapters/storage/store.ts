@@ -50,7 +50,8 @@ export interface WriteResult {
   duplicates: number;
 }
 
-export type DeviceSortKey = 'lastSeen' | 'firstSeen' | 'rssiMean' | 'rssiStd' | 'manufacturer' | 'minutesSpent' | 'deviceId';
+export type DeviceSortKey =
+  'lastSeen' | 'firstSeen' | 'rssiMean' | 'rssiStd' | 'manufacturer' | 'minutesSpent' | 'deviceId';
 
 export interface DeviceQuery {
   medium: Medium;
@@ -60,6 +61,12 @@ export interface DeviceQuery {
   offset?: number;
   /** Case-insensitive substring of id, manufacturer or SSID/name. */
   search?: string;
+}
+
+/** What a retention run removed. */
+export interface RetentionResult {
+  windows: number;
+  sightings: number;
 }
 
 export interface StoreTotals {
@@ -90,5 +97,10 @@ export interface Store {
   totals(): Promise<StoreTotals>;
   /** Sets minutes spent to zero for every device; everything else stays. */
   resetMinutes(): Promise<void>;
+  /**
+   * Retention: drops the windows, sightings and sensor-window claims that start before `t`
+   * (Unix seconds). The device tables stay: they are the running totals.
+   */
+  deleteOlderThan(t: number): Promise<RetentionResult>;
   close(): Promise<void>;
 }

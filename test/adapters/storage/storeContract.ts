@@ -114,7 +114,11 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const store = await open();
     try {
       await store.writeWindow([
-        window('s1', 60, [device('a', [-60]), device('a', [-50], { medium: 'ble', name: 'Watch' }), device('z', [-70], { medium: 'ble' })]),
+        window('s1', 60, [
+          device('a', [-60]),
+          device('a', [-50], { medium: 'ble', name: 'Watch' }),
+          device('z', [-70], { medium: 'ble' }),
+        ]),
       ]);
       const w = (await store.windows(0, 1e9))[0]!;
       assert.equal(w.wifiDevices, 1);
@@ -154,10 +158,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const store = await open();
     try {
       const devices = Array.from({ length: 25 }, (_, i) =>
-        device(`dev${String(i).padStart(2, '0')}`, [-40 - i], { vendor: i % 2 ? 'Apple, Inc.' : 'Samsung', ssids: i === 3 ? ['100%_free'] : [] }),
+        device(`dev${String(i).padStart(2, '0')}`, [-40 - i], {
+          vendor: i % 2 ? 'Apple, Inc.' : 'Samsung',
+          ssids: i === 3 ? ['100%_free'] : [],
+        }),
       );
       await store.writeWindow([window('s1', 60, devices)]);
-      const page = await store.devices({ medium: 'wifi', sort: 'rssiMean', descending: true, limit: 10, offset: 10 });
+      const page = await store.devices({
+        medium: 'wifi',
+        sort: 'rssiMean',
+        descending: true,
+        limit: 10,
+        offset: 10,
+      });
       assert.equal(page.total, 25);
       assert.deepEqual(page.rows.map((r) => r.deviceId)[0], 'dev10');
       assert.equal(page.rows.length, 10);
@@ -166,6 +179,121 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       assert.equal((await store.devices({ medium: 'wifi', search: '%' })).total, 1);
     } finally {
       await store.close();
+    }
+  });
+
+  test(`${name}: retention drops windows, sightings and claims before t and keeps the device totals`, async () => {
+    const store = await open();
+    try {
+      for (const start of [60, 120, 180])
+        await store.writeWindow([window('s1', start, [device('a', [-60])])]);
+      await store.writeWindow([window('s2', 120, [device('a', [-70]), device('b', [-75])])]);
+      assert.deepEqual(await store.deleteOlderThan(180), { windows: 2, sightings: 4 });
+      assert.deepEqual(
+        (await store.windows(0, 1e9)).map((w) => w.windowStart),
+        [180],
+      );
+      assert.deepEqual(await store.sightings(120), []);
+      assert.equal((await store.sightings(180)).length, 1);
+      const { rows } = await store.devices({ medium: 'wifi', sort: 'deviceId', descending: false });
+      assert.deepEqual(
+        rows.map((r) => [r.deviceId, r.minutesSpent, r.windowsSeen]),
+        [
+          ['a', 3, 3],
+          ['b', 1, 1],
+        ],
+      );
+      const totals = await store.totals();
+      assert.equal(totals.windows, 1);
+      assert.equal(totals.firstWindow, 180);
+      // Claims at or after t stay: a redelivery there is still recognised.
+      assert.deepEqual(await store.writeWindow([window('s1', 180, [device('a', [-60])])]), {
+        stored: 0,
+        duplicates: 1,
+      });
+      assert.deepEqual(await store.deleteOlderThan(180), { windows: 0, sightings: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: one call with a sensor twice stores it once; parts of different starts are refused`, async () => {
+    const store = await open();
+    try {
+      const w = window('s1', 60, [device('a', [-60])]);
+      assert.deepEqual(await store.writeWindow([w, w, window('s2', 60, [device('a', [-62])])]), {
+        stored: 2,
+        duplicates: 1,
+      });
+      assert.equal((await store.devices({ medium: 'wifi' })).rows[0]!.windowsSeen, 1);
+      // A batch mixing a redelivery with a new sensor window stores the new one only.
+      const late = window('s3', 60, [device('a', [-64]), device('b', [-80])]);
+      assert.deepEqual(await store.writeWindow([w, late]), { stored: 1, duplicates: 1 });
+      const rows = (await store.devices({ medium: 'wifi', sort: 'deviceId', descending: false })).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.deviceId, r.windowsSeen, r.rssiCount]),
+        [
+          ['a', 1, 3],
+          ['b', 1, 1],
+        ],
+      );
+      assert.equal((await store.windows(0, 1e9))[0]!.sensors, 3);
+      await assert.rejects(store.writeWindow([w, window('s1', 120, [])]), RangeError);
+      assert.deepEqual(await store.writeWindow([]), { stored: 0, duplicates: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: text survives unchanged: quotes, backslashes, emoji and escapes in SSIDs and names`, async () => {
+    const store = await open();
+    try {
+      const ssids = ['café "free"', 'back\\slash', '\\x00\\xff', 'Ünïcødé 📶', "it's"];
+      await store.writeWindow([
+        window('s1', 60, [
+          device('a', [-60], { ssids }),
+          device('n', [-60], { medium: 'ble', name: '<b>&' }),
+        ]),
+      ]);
+      assert.deepEqual((await store.devices({ medium: 'wifi' })).rows[0]!.ssids, ssids);
+      assert.deepEqual((await store.devices({ medium: 'ble' })).rows[0]!.ssids, ['<b>&']);
+      assert.equal((await store.devices({ medium: 'wifi', search: 'ÜNï' })).total, 1);
+      assert.equal(await store.latestWindow().then((w) => w?.windowStart), 60);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: the window row is the same whether its sensors arrive together, one by one or in any order`, async () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+    const parts: WindowSummary[] = [];
+    for (let s = 0; s < 5; s++) {
+      const devices = new Map<string, DeviceWindow>();
+      for (let k = 0; k < 12; k++) {
+        const id = `d${Math.floor(random() * 15)}`;
+        const medium = random() < 0.4 ? 'ble' : 'wifi';
+        devices.set(`${medium} ${id}`, device(id, [-50 - k], { medium, randomized: random() < 0.3 }));
+      }
+      parts.push(window(`s${s}`, 60, [...devices.values()]));
+    }
+    const together = await open();
+    const apart = await open();
+    const reversed = await open();
+    try {
+      await together.writeWindow(parts);
+      for (const p of parts) await apart.writeWindow([p]);
+      await reversed.writeWindow(parts.slice(3).reverse());
+      await reversed.writeWindow(parts.slice(0, 3));
+      const expected = (await together.windows(0, 1e9))[0]!;
+      assert.ok(
+        expected.bothDevices > 0 && expected.randomizedDevices > 0,
+        'the case covers both and randomized',
+      );
+      assert.deepEqual((await apart.windows(0, 1e9))[0], expected);
+      assert.deepEqual((await reversed.windows(0, 1e9))[0], expected);
+    } finally {
+      await Promise.all([together.close(), apart.close(), reversed.close()]);
     }
   });
 }

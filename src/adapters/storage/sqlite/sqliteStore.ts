@@ -5,6 +5,7 @@ import type {
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
+  RetentionResult,
   SightingRow,
   Store,
   StoreTotals,
@@ -60,7 +61,13 @@ function toRecord(row: DeviceDbRow, medium: Medium): DeviceRecord {
     lastSeen: row.last_seen,
     rssi:
       row.rssi_count > 0
-        ? { count: row.rssi_count, mean: row.rssi_mean!, std: row.rssi_std!, min: row.rssi_min!, max: row.rssi_max! }
+        ? {
+            count: row.rssi_count,
+            mean: row.rssi_mean!,
+            std: row.rssi_std!,
+            min: row.rssi_min!,
+            max: row.rssi_max!,
+          }
         : null,
     manufacturer: row.manufacturer,
     randomized: row.randomized === 1,
@@ -164,7 +171,8 @@ export class SqliteStore implements Store {
   async writeWindow(parts: readonly WindowSummary[]): Promise<WriteResult> {
     if (parts.length === 0) return { stored: 0, duplicates: 0 };
     const start = parts[0]!.windowStart;
-    if (parts.some((p) => p.windowStart !== start)) throw new RangeError('writeWindow parts must share one window start');
+    if (parts.some((p) => p.windowStart !== start))
+      throw new RangeError('writeWindow parts must share one window start');
     return this.writeTx(parts);
   }
 
@@ -175,7 +183,13 @@ export class SqliteStore implements Store {
     );
     const fresh: WindowSummary[] = [];
     for (const part of parts) {
-      const claimed = claim.run(part.sensorId, part.windowStart, part.windowEnd, part.frames, part.framesWithRssi);
+      const claimed = claim.run(
+        part.sensorId,
+        part.windowStart,
+        part.windowEnd,
+        part.frames,
+        part.framesWithRssi,
+      );
       if (claimed.changes === 1) fresh.push(part);
     }
     if (fresh.length === 0) return { stored: 0, duplicates: parts.length };
@@ -227,7 +241,8 @@ export class SqliteStore implements Store {
     for (const [key, sightings] of byDevice) {
       const { medium, deviceId } = sightings[0]!;
       const table = DEVICE_TABLE[medium];
-      const row = this.sql(`SELECT * FROM ${table} WHERE device_id = ?`).get(deviceId) as DeviceDbRow | undefined;
+      const row = this.sql(`SELECT * FROM ${table} WHERE device_id = ?`).get(deviceId) as
+        DeviceDbRow | undefined;
       const record = foldDeviceWindow(
         row === undefined ? undefined : toRecord(row, medium),
         sightings,
@@ -242,9 +257,8 @@ export class SqliteStore implements Store {
   }
 
   private upsertDevice(table: string, r: DeviceRecord): void {
-    this
-      .sql(
-        `INSERT INTO ${table} (device_id, first_seen, last_seen, rssi_count, rssi_mean, rssi_std, rssi_min, rssi_max,
+    this.sql(
+      `INSERT INTO ${table} (device_id, first_seen, last_seen, rssi_count, rssi_mean, rssi_std, rssi_min, rssi_max,
           manufacturer, randomized, ssid, ssids, minutes_spent, windows_seen)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (device_id) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen,
@@ -252,30 +266,28 @@ export class SqliteStore implements Store {
           rssi_min = excluded.rssi_min, rssi_max = excluded.rssi_max, manufacturer = excluded.manufacturer,
           randomized = excluded.randomized, ssid = excluded.ssid, ssids = excluded.ssids,
           minutes_spent = excluded.minutes_spent, windows_seen = excluded.windows_seen`,
-      )
-      .run(
-        r.deviceId,
-        r.firstSeen,
-        r.lastSeen,
-        r.rssi?.count ?? 0,
-        r.rssi?.mean ?? null,
-        r.rssi?.std ?? null,
-        r.rssi?.min ?? null,
-        r.rssi?.max ?? null,
-        r.manufacturer,
-        r.randomized ? 1 : 0,
-        r.ssids.at(-1) ?? '',
-        JSON.stringify(r.ssids),
-        r.minutesSpent,
-        r.windowsSeen,
-      );
+    ).run(
+      r.deviceId,
+      r.firstSeen,
+      r.lastSeen,
+      r.rssi?.count ?? 0,
+      r.rssi?.mean ?? null,
+      r.rssi?.std ?? null,
+      r.rssi?.min ?? null,
+      r.rssi?.max ?? null,
+      r.manufacturer,
+      r.randomized ? 1 : 0,
+      r.ssids.at(-1) ?? '',
+      JSON.stringify(r.ssids),
+      r.minutesSpent,
+      r.windowsSeen,
+    );
   }
 
   /** Derived from the sightings, so a late sensor window and a redelivery both leave it right. */
   private refreshWindowRow(windowStart: number, windowEnd: number): void {
-    this
-      .sql(
-        `INSERT OR REPLACE INTO windows (window_start, window_end, wifi_devices, bluetooth_devices, both_devices,
+    this.sql(
+      `INSERT OR REPLACE INTO windows (window_start, window_end, wifi_devices, bluetooth_devices, both_devices,
           randomized_devices, frames, sensors)
         SELECT ?, ?,
           (SELECT COUNT(DISTINCT device_id) FROM sightings WHERE window_start = ? AND medium = 'wifi'),
@@ -285,21 +297,28 @@ export class SqliteStore implements Store {
           (SELECT COUNT(DISTINCT device_id) FROM sightings WHERE window_start = ? AND randomized = 1),
           (SELECT COALESCE(SUM(frames), 0) FROM sensor_windows WHERE window_start = ?),
           (SELECT COUNT(*) FROM sensor_windows WHERE window_start = ?)`,
-      )
-      .run(windowStart, windowEnd, windowStart, windowStart, windowStart, windowStart, windowStart, windowStart);
+    ).run(
+      windowStart,
+      windowEnd,
+      windowStart,
+      windowStart,
+      windowStart,
+      windowStart,
+      windowStart,
+      windowStart,
+    );
   }
 
   async windows(from: number, to: number): Promise<WindowRow[]> {
-    const rows = this
-      .sql('SELECT * FROM windows WHERE window_start >= ? AND window_start < ? ORDER BY window_start')
-      .all(from, to) as WindowDbRow[];
+    const rows = this.sql(
+      'SELECT * FROM windows WHERE window_start >= ? AND window_start < ? ORDER BY window_start',
+    ).all(from, to) as WindowDbRow[];
     return rows.map(toWindowRow);
   }
 
   async latestWindow(): Promise<WindowRow | undefined> {
     const row = this.sql('SELECT * FROM windows ORDER BY window_start DESC LIMIT 1').get() as
-      | WindowDbRow
-      | undefined;
+      WindowDbRow | undefined;
     return row === undefined ? undefined : toWindowRow(row);
   }
 
@@ -307,21 +326,21 @@ export class SqliteStore implements Store {
     const table = DEVICE_TABLE[query.medium];
     const column = SORT_COLUMN[query.sort ?? 'lastSeen'];
     const direction = (query.descending ?? true) ? 'DESC' : 'ASC';
-    const where = query.search ? `WHERE device_id LIKE @pattern ESCAPE '\\' OR manufacturer LIKE @pattern ESCAPE '\\' OR ssids LIKE @pattern ESCAPE '\\'` : '';
+    const where = query.search
+      ? `WHERE device_id LIKE @pattern ESCAPE '\\' OR manufacturer LIKE @pattern ESCAPE '\\' OR ssids LIKE @pattern ESCAPE '\\'`
+      : '';
     const params = { pattern: `%${(query.search ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%` };
     const total = (this.sql(`SELECT COUNT(*) AS n FROM ${table} ${where}`).get(params) as { n: number }).n;
-    const rows = this
-      .sql(
-        `SELECT * FROM ${table} ${where} ORDER BY ${column} IS NULL, ${column} ${direction}, device_id LIMIT @limit OFFSET @offset`,
-      )
-      .all({ ...params, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as DeviceDbRow[];
+    const rows = this.sql(
+      `SELECT * FROM ${table} ${where} ORDER BY ${column} IS NULL, ${column} ${direction}, device_id LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as DeviceDbRow[];
     return { total, rows: rows.map((r) => toDeviceRow(r, query.medium)) };
   }
 
   async sightings(windowStart: number): Promise<SightingRow[]> {
-    const rows = this
-      .sql('SELECT * FROM sightings WHERE window_start = ? ORDER BY sensor_id, device_id')
-      .all(windowStart) as (Omit<SightingRow, 'windowStart'> & Record<string, unknown>)[];
+    const rows = this.sql('SELECT * FROM sightings WHERE window_start = ? ORDER BY sensor_id, device_id').all(
+      windowStart,
+    ) as (Omit<SightingRow, 'windowStart'> & Record<string, unknown>)[];
     return rows.map((r) => ({
       windowStart: r['window_start'] as number,
       sensorId: r['sensor_id'] as string,
@@ -338,8 +357,12 @@ export class SqliteStore implements Store {
 
   async totals(): Promise<StoreTotals> {
     const one = <T>(sql: string) => this.sql(sql).get() as T;
-    const wifi = one<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM wifi');
-    const ble = one<{ n: number; m: number | null }>('SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM bluetooth');
+    const wifi = one<{ n: number; m: number | null }>(
+      'SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM wifi',
+    );
+    const ble = one<{ n: number; m: number | null }>(
+      'SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM bluetooth',
+    );
     const win = one<{ n: number; first: number | null; last: number | null }>(
       'SELECT COUNT(*) AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows',
     );
@@ -358,6 +381,15 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       this.db.exec('UPDATE wifi SET minutes_spent = 0');
       this.db.exec('UPDATE bluetooth SET minutes_spent = 0');
+    })();
+  }
+
+  async deleteOlderThan(t: number): Promise<RetentionResult> {
+    return this.db.transaction(() => {
+      const sightings = this.sql('DELETE FROM sightings WHERE window_start < ?').run(t).changes;
+      const windows = this.sql('DELETE FROM windows WHERE window_start < ?').run(t).changes;
+      this.sql('DELETE FROM sensor_windows WHERE window_start < ?').run(t);
+      return { windows, sightings };
     })();
   }
 

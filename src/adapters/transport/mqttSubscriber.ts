@@ -1,0 +1,216 @@
+import type { IPublishPacket, MqttClient } from 'mqtt';
+import { mqttClientOptions, mqttConnect, type MqttBrokerOptions, type MqttConnect } from './mqttBroker.ts';
+import { parseSensorTopic, siteFilter, type TopicScope } from './topics.ts';
+import type {
+  StatusHandler,
+  SubscriberCounters,
+  TransportStatus,
+  WindowHandler,
+  WindowSubscriber,
+} from './transport.ts';
+import { decodeStatus, decodeWindow, MAX_MESSAGE_BYTES } from './windowCodec.ts';
+
+export interface MqttSubscriberOptions {
+  broker: MqttBrokerOptions;
+  scope: TopicScope;
+  /** Fixed per hub: with a persistent session the broker keeps its messages while it is down. */
+  clientId: string;
+  /** Default true (clean session off). */
+  persistentSession?: boolean;
+  /**
+   * Connections that share the window subscription (MQTT shared subscription); default 1. Each
+   * connection holds one window until it is stored, so with more of them windows of several
+   * sensors wait together and the hub writes them in one transaction. Keep it fixed for a client
+   * id: with persistent sessions the broker goes on queueing to every connection it has seen.
+   */
+  connections?: number;
+  connect?: MqttConnect;
+  maxMessageBytes?: number;
+  /** After a handler failure, the connection is renewed this much later so the broker redelivers. Default 1 s. */
+  retryDelayMs?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+}
+
+/**
+ * The hub's end of the MQTT transport. It subscribes to every sensor's window and status topic
+ * of one site with QoS 1, checks each message (size, UTF-8, JSON, schema version, shape, and that
+ * a window's sensor is the topic's sensor) and hands valid ones to the handlers. Bad messages are
+ * counted by reason, acknowledged and forgotten: the hub keeps going.
+ *
+ * The PUBACK of a window goes out only after every handler's promise has settled, so a hub that
+ * stores the window before its handler resolves loses nothing when it is killed: the broker
+ * still holds the message in the persistent session and sends it again. MQTT.js handles one
+ * incoming message per connection at a time until it is acknowledged; `connections` > 1 lets
+ * several windows wait together (an MQTT shared subscription spreads them over the connections).
+ */
+export class MqttWindowSubscriber implements WindowSubscriber {
+  private clients: MqttClient[] = [];
+  private readonly windowHandlers = new Set<WindowHandler>();
+  private readonly statusHandlers = new Set<StatusHandler>();
+  private readonly tally: SubscriberCounters = {
+    windows: 0,
+    statuses: 0,
+    rejected: {},
+    handlerFailures: 0,
+    connects: 0,
+  };
+  private readonly retrying = new Map<MqttClient, NodeJS.Timeout>();
+  private readonly busy = new Set<Promise<void>>();
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: MqttSubscriberOptions) {
+    this.now = options.now ?? (() => Date.now() / 1000);
+    this.log = options.log ?? (() => {});
+  }
+
+  get counters(): SubscriberCounters {
+    return { ...this.tally, rejected: { ...this.tally.rejected } };
+  }
+
+  onWindow(handler: WindowHandler): () => void {
+    this.windowHandlers.add(handler);
+    return () => this.windowHandlers.delete(handler);
+  }
+
+  onStatus(handler: StatusHandler): () => void {
+    this.statusHandlers.add(handler);
+    return () => this.statusHandlers.delete(handler);
+  }
+
+  async start(): Promise<void> {
+    if (this.clients.length > 0) return;
+    this.stopped = false;
+    const count = Math.max(1, Math.floor(this.options.connections ?? 1));
+    const windows = siteFilter(this.options.scope, 'window');
+    const status = siteFilter(this.options.scope, 'status');
+    // Retained statuses are not sent to shared subscriptions: the first connection takes them alone.
+    const group = this.options.clientId.replace(/[^A-Za-z0-9_.-]/g, '_');
+    const shared = count > 1 ? `$share/${group}/${windows}` : windows;
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        this.open(
+          i === 0 ? this.options.clientId : `${this.options.clientId}-${i}`,
+          i === 0 ? [shared, status] : [shared],
+        ),
+      ),
+    );
+  }
+
+  /** One connection: resolves once its subscriptions are in place. */
+  private open(clientId: string, filters: string[]): Promise<void> {
+    const client = (this.options.connect ?? mqttConnect)(
+      this.options.broker.url,
+      mqttClientOptions(this.options.broker, { clientId, clean: !(this.options.persistentSession ?? true) }),
+    );
+    this.clients.push(client);
+    client.handleMessage = (packet, done) => {
+      // Once stopping, nothing more is taken: unacknowledged, it waits on the broker for the next run.
+      const handled = this.stopped
+        ? Promise.reject(new Error('subscriber stopping'))
+        : this.receive(packet, client);
+      const settled = handled.then(
+        () => {},
+        () => {},
+      );
+      this.busy.add(settled);
+      void settled.then(() => this.busy.delete(settled));
+      handled.then(
+        () => done(),
+        (error: unknown) => done(error as Error),
+      );
+    };
+    client.on('error', (error) => this.log(`mqtt subscriber ${clientId}: ${error.message}`));
+    let connects = 0;
+    return new Promise((resolve) => {
+      client.on('connect', () => {
+        this.tally.connects++;
+        // The first time is ours; after a reconnection to a broker that lost the session, MQTT.js subscribes again.
+        if (++connects > 1) return;
+        client.subscribe(filters, { qos: 1 }, (error) => {
+          if (error) this.log(`mqtt subscriber ${clientId}: subscribe failed: ${error.message}`);
+          else resolve();
+        });
+      });
+    });
+  }
+
+  private reject(reason: string, topic: string, message: string): void {
+    this.tally.rejected[reason] = (this.tally.rejected[reason] ?? 0) + 1;
+    this.log(`mqtt subscriber: rejected message on ${topic}: ${message}`);
+  }
+
+  /** Resolves to acknowledge the message, rejects to leave it unacknowledged (redelivered later). */
+  private async receive(packet: IPublishPacket, client: MqttClient): Promise<void> {
+    const topic = packet.topic;
+    const parsed = parseSensorTopic(this.options.scope, topic);
+    if (parsed === undefined) return this.reject('foreign-topic', topic, 'not a sensor topic of this site');
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const maxBytes = this.options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+
+    if (parsed.kind === 'status') {
+      if (payload.length === 0) return; // a retained status being cleared
+      const decoded = decodeStatus(payload, maxBytes);
+      if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.message);
+      this.tally.statuses++;
+      const status: TransportStatus = {
+        sensorId: parsed.sensorId,
+        online: decoded.value.online,
+        scanning: decoded.value.online && (decoded.value.scanning ?? false),
+        at: decoded.value.at ?? this.now(),
+      };
+      return this.deliver(this.statusHandlers, status, client);
+    }
+
+    const decoded = decodeWindow(payload, maxBytes);
+    if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.message);
+    if (decoded.value.sensorId !== parsed.sensorId) {
+      return this.reject(
+        'sensor-mismatch',
+        topic,
+        `window of sensor ${JSON.stringify(decoded.value.sensorId)}`,
+      );
+    }
+    this.tally.windows++;
+    return this.deliver(this.windowHandlers, decoded.value, client);
+  }
+
+  private async deliver<T>(
+    handlers: Iterable<(value: T) => void | Promise<void>>,
+    value: T,
+    client: MqttClient,
+  ): Promise<void> {
+    const results = await Promise.allSettled([...handlers].map(async (handler) => handler(value)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed === undefined) return;
+    this.tally.handlerFailures++;
+    this.log(
+      `mqtt subscriber: handler failed, message left for redelivery: ${(failed.reason as Error)?.message}`,
+    );
+    this.scheduleRedelivery(client);
+    throw failed.reason;
+  }
+
+  /** A broker resends unacknowledged messages only on a new connection of the same session. */
+  private scheduleRedelivery(client: MqttClient): void {
+    if (this.retrying.has(client) || this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retrying.delete(client);
+      if (!this.stopped) client.stream.destroy();
+    }, this.options.retryDelayMs ?? 1000);
+    this.retrying.set(client, timer);
+  }
+
+  /** Waits for the messages in hand, then disconnects; a persistent session keeps the rest on the broker. */
+  async stop(): Promise<void> {
+    if (this.clients.length === 0) return;
+    this.stopped = true;
+    for (const timer of this.retrying.values()) clearTimeout(timer);
+    this.retrying.clear();
+    await Promise.all(this.busy);
+    await Promise.all(this.clients.map((client) => client.endAsync(!client.connected).catch(() => {})));
+    this.clients = [];
+  }
+}
