@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { benchApiLatency } from './apiLatency.ts';
+import { benchHubIngest } from './hubIngest.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPositioning } from './positioning.ts';
 import { formatResult, type BenchResult } from './result.ts';
@@ -9,6 +10,7 @@ import { formatResult, type BenchResult } from './result.ts';
 const benches: Record<string, (outDir: string, log: (line: string) => void) => Promise<BenchResult[]>> = {
   ingest: benchIngest,
   api: benchApiLatency,
+  hub: benchHubIngest,
   positioning: benchPositioning,
 };
 

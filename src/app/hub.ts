@@ -22,6 +22,8 @@ export interface HubOptions {
 export interface SensorState {
   id: string;
   scanning: boolean;
+  /** False once the sensor said it is gone; true again when it is heard. */
+  connected: boolean;
   lastHeardAt: number;
   lastWindowStart: number | null;
 }
@@ -71,13 +73,15 @@ export class Hub {
         const sensor = this.sensor(summary.sensorId);
         sensor.lastWindowStart = Math.max(sensor.lastWindowStart ?? -Infinity, summary.windowStart);
         sensor.lastHeardAt = this.now();
+        sensor.connected = true;
         this.framesReceived += summary.frames;
         this.lastWindowReceivedAt = this.now();
         this.ingest.accept(summary);
       }),
       this.options.bus.subscribe('status', (status) => {
         const sensor = this.sensor(status.sensorId);
-        sensor.scanning = status.scanning;
+        sensor.scanning = status.scanning && status.online !== false;
+        sensor.connected = status.online !== false;
         sensor.lastHeardAt = this.now();
         this.emit('status', status);
       }),
@@ -117,7 +121,7 @@ export class Hub {
 
   /** A sensor is online while it has been heard within three windows. */
   isOnline(sensor: SensorState): boolean {
-    return this.now() - sensor.lastHeardAt <= 3 * this.options.windowSeconds;
+    return sensor.connected && this.now() - sensor.lastHeardAt <= 3 * this.options.windowSeconds;
   }
 
   get dataState(): { savedAt: number | null; path: string | null } {
@@ -148,7 +152,7 @@ export class Hub {
   private sensor(id: string): SensorState {
     let sensor = this.sensors.get(id);
     if (sensor === undefined) {
-      sensor = { id, scanning: false, lastHeardAt: this.now(), lastWindowStart: null };
+      sensor = { id, scanning: false, connected: true, lastHeardAt: this.now(), lastWindowStart: null };
       this.sensors.set(id, sensor);
     }
     return sensor;

@@ -30,10 +30,16 @@ export class HubIngest {
     if (this.pending.length === 1) this.chain = this.chain.then(() => this.drain());
   }
 
-  /** Resolves when everything accepted so far is stored; rejects with the first write error. */
+  /**
+   * Resolves when everything accepted so far is stored; rejects with the first write error since
+   * the last flush. Later windows are written regardless: a database that was briefly away (a
+   * PostgreSQL restart) costs the windows of that moment, which MQTT then redelivers.
+   */
   async flush(): Promise<void> {
     await this.chain;
-    if (this.failure !== undefined) throw this.failure;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
   }
 
   private async drain(): Promise<void> {

@@ -12,6 +12,8 @@ export interface SensorStatus {
   scanning: boolean;
   /** Wall-clock Unix seconds when the sensor said so. */
   at: number;
+  /** False when the sensor is gone (its MQTT last will, or a clean shutdown). */
+  online?: boolean;
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>;

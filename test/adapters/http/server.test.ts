@@ -243,3 +243,18 @@ test('GET /metrics speaks the Prometheus text format', async () => {
     await s.close();
   }
 });
+
+test('a sensor whose last will says offline shows as offline at once', async () => {
+  const s = await setup();
+  try {
+    s.bus.publish('status', { sensorId: 's1', scanning: false, at: Date.now() / 1000, online: false });
+    const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
+    assert.equal(summary.site.sensors.find((x) => x.id === 's1')?.status, 'offline');
+    s.bus.publish('status', { sensorId: 's1', scanning: true, at: Date.now() / 1000, online: true });
+    const again = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
+    assert.equal(again.site.sensors.find((x) => x.id === 's1')?.status, 'online');
+    assert.equal(again.scanning, true);
+  } finally {
+    await s.close();
+  }
+});
