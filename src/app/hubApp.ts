@@ -16,7 +16,7 @@ export interface HubAppOptions {
   store: Store;
   log: (line: string) => void;
   /** Starts feeding the hub's bus from elsewhere (MQTT); returns how to stop it. */
-  attachSource?: (bus: InProcessBus) => Promise<() => Promise<void>>;
+  attachSource?: (bus: InProcessBus, hub: Hub) => Promise<() => Promise<void>>;
 }
 
 export interface RunningHub {
@@ -45,7 +45,7 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     log,
   });
   hub.start();
-  const detach = options.attachSource === undefined ? undefined : await options.attachSource(bus);
+  const detach = options.attachSource === undefined ? undefined : await options.attachSource(bus, hub);
   const server = await buildServer({
     hub,
     webRoot: WEB_ROOT,

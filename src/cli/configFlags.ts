@@ -20,6 +20,7 @@ export interface ConfigFlags {
   port?: number;
   token?: string;
   mqtt?: string;
+  siteId?: string;
 }
 
 function channelList(value: string): number[] {
@@ -77,7 +78,9 @@ export function addHubFlags(command: Command): Command {
 }
 
 export function addMqttFlag(command: Command): Command {
-  return command.option('--mqtt <url>', 'MQTT broker, e.g. mqtt://broker.local:1883');
+  return command
+    .option('--mqtt <url>', 'MQTT broker, e.g. mqtt://broker.local:1883')
+    .option('--site-id <id>', 'the site id in MQTT topics (sensors and hub of a site share it)');
 }
 
 /** The config file with the flags laid over it, validated as a whole. */
@@ -85,6 +88,7 @@ export function resolveConfig(flags: ConfigFlags): AirtraceConfig {
   const base = loadConfig(flags.config);
   const merged = structuredClone(base) as AirtraceConfig;
   if (flags.dataDir !== undefined) merged.dataDir = flags.dataDir;
+  if (flags.siteId !== undefined) merged.site.id = flags.siteId;
   if (flags.window !== undefined) merged.windowSeconds = flags.window;
   if (flags.sensorId !== undefined) merged.sensor.id = flags.sensorId;
   const wifi = merged.sensor.wifi;
@@ -105,7 +109,7 @@ export function resolveConfig(flags: ConfigFlags): AirtraceConfig {
   if (flags.port !== undefined) merged.hub.http.port = flags.port;
   if (flags.token !== undefined) merged.hub.http.token = flags.token;
   if (flags.mqtt !== undefined)
-    merged.mqtt = { ...(merged.mqtt ?? { topicPrefix: 'airtrace' }), url: flags.mqtt };
+    merged.mqtt = { ...(merged.mqtt ?? { topicPrefix: 'airtrace', hubConnections: 1 }), url: flags.mqtt };
   const checked = validateConfig(merged);
   if (!checked.ok) throw new ConfigError(formatIssues('configuration (file and flags)', checked.issues));
   return checked.config;

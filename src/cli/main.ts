@@ -3,9 +3,11 @@ import { calibrateCommand } from './calibrateCommand.ts';
 import { countCommand } from './countCommand.ts';
 import { demoCommand } from './demoCommand.ts';
 import { evalCommand } from './evalCommand.ts';
+import { hubCommand } from './hubCommand.ts';
 import { locateCommand } from './locateCommand.ts';
 import { replayCommand } from './replayCommand.ts';
 import { runCommand } from './runCommand.ts';
+import { sensorCommand } from './sensorCommand.ts';
 
 /** Commands added with addCommand do not inherit settings: hand them down. */
 function withHelpAfterError(command: Command): Command {
@@ -28,7 +30,9 @@ export function buildProgram(): Command {
     .addCommand(calibrateCommand())
     .addCommand(evalCommand())
     .addCommand(replayCommand())
-    .addCommand(runCommand());
+    .addCommand(runCommand())
+    .addCommand(sensorCommand())
+    .addCommand(hubCommand());
   return withHelpAfterError(program);
 }
 

@@ -59,8 +59,11 @@ const mqtt = z.strictObject({
   username: z.string().optional(),
   password: z.string().optional(),
   topicPrefix: z.string().min(1).default('airtrace'),
+  /** Sharing the subscription over several connections lets the hub merge sensors' windows in one transaction. */
+  hubConnections: z.number().int().min(1).max(16).default(1),
   tls: z
     .strictObject({
+      /** Paths of PEM files. */
       ca: z.string().optional(),
       cert: z.string().optional(),
       key: z.string().optional(),
@@ -72,6 +75,11 @@ const mqtt = z.strictObject({
 export const configSchema = z.strictObject({
   site: z
     .strictObject({
+      /** Short id used in MQTT topics; sensors and the hub of one site share it. */
+      id: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - only')
+        .default('default'),
       name: z.string().min(1).default('airtrace'),
       /** Hex site key shared by sensors that must hash alike; default: generated in dataDir. */
       key: z
@@ -79,7 +87,7 @@ export const configSchema = z.strictObject({
         .regex(/^([0-9a-fA-F]{2}){16,}$/, 'at least 32 hex digits')
         .optional(),
     })
-    .default(() => ({ name: 'airtrace' })),
+    .default(() => ({ id: 'default', name: 'airtrace' })),
   /** Where the site key, the sensor outbox and saved exports live. */
   dataDir: z.string().min(1).default('airtrace-data'),
   windowSeconds: z.number().min(5).max(3600).default(60),

@@ -1,0 +1,37 @@
+import { Command } from 'commander';
+import { openStore } from '../adapters/storage/openStore.ts';
+import { startHubApp } from '../app/hubApp.ts';
+import { mqttHubSource } from '../app/mqttHubSource.ts';
+import {
+  addConfigFlag,
+  addHubFlags,
+  addMqttFlag,
+  resolveConfig,
+  untilSignal,
+  type ConfigFlags,
+} from './configFlags.ts';
+
+export function hubCommand(): Command {
+  const command = new Command('hub')
+    .summary('subscribe to sensors over MQTT, store their windows, serve the dashboard')
+    .description(
+      'Subscribes to every sensor of the site on the MQTT broker, merges and stores their windows ' +
+        '(SQLite, or PostgreSQL with --db postgres://...), and serves the dashboard and API. Each window ' +
+        'is acknowledged to the broker only once stored, with a persistent session, so a hub restart ' +
+        'loses nothing. Example: airtrace hub --mqtt mqtt://127.0.0.1:1883 --db postgres://airtrace@localhost/airtrace',
+    );
+  addConfigFlag(command);
+  addHubFlags(command);
+  addMqttFlag(command);
+  return command.action(async (flags: ConfigFlags) => {
+    const config = resolveConfig(flags);
+    const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
+    const store = await openStore(config.hub.db);
+    const running = await startHubApp({ config, store, log, attachSource: mqttHubSource(config, log) });
+    process.stdout.write(
+      `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${config.mqtt?.url})\n`,
+    );
+    await untilSignal();
+    await running.stop();
+  });
+}

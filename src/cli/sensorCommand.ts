@@ -1,0 +1,35 @@
+import { Command } from 'commander';
+import { startSensorApp } from '../app/sensorApp.ts';
+import {
+  addConfigFlag,
+  addMqttFlag,
+  addSensorFlags,
+  resolveConfig,
+  untilSignal,
+  type ConfigFlags,
+} from './configFlags.ts';
+
+export function sensorCommand(): Command {
+  const command = new Command('sensor')
+    .summary('capture, window, hash and publish to a hub over MQTT')
+    .description(
+      'Runs one sensor: captures Wi-Fi (dumpcap on a monitor-mode interface) and Bluetooth (BlueZ), ' +
+        'groups frames into windows, replaces every address with the keyed hash of the site key ' +
+        '(give all sensors of a site the same site.key) and publishes each window to the broker with ' +
+        'QoS 1. Windows wait in an on-disk outbox in the data folder until the broker has them, so an ' +
+        'outage loses nothing. Example: airtrace sensor -c sensor.yaml --mqtt mqtt://hub.local:1883',
+    );
+  addConfigFlag(command);
+  addSensorFlags(command);
+  addMqttFlag(command);
+  return command.action(async (flags: ConfigFlags) => {
+    const config = resolveConfig(flags);
+    const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
+    const running = await startSensorApp(config, log);
+    process.stdout.write(
+      `airtrace sensor ${config.sensor.id}: publishing to ${config.mqtt?.url} as site ${config.site.id}\n`,
+    );
+    await untilSignal();
+    await running.stop();
+  });
+}
