@@ -1,4 +1,5 @@
 import type { Medium, WindowSummary } from '../../core/model.ts';
+import type { LiveFix } from '../../core/positioning/liveLocator.ts';
 
 /** One row of the `windows` table: what the sensors heard together during one window. */
 export interface WindowRow {
@@ -11,6 +12,22 @@ export interface WindowRow {
   randomizedDevices: number;
   frames: number;
   sensors: number;
+  /** The people estimate of the window, once the hub has made one. */
+  people: WindowPeople | null;
+}
+
+/** People in one window: the counting model's estimate with its interval. */
+export interface WindowPeople {
+  windowStart: number;
+  windowEnd: number;
+  /** Devices present after grouping rotating addresses. */
+  devices: number;
+  randomizedDevices: number;
+  estimate: number;
+  low: number;
+  high: number;
+  /** False while later windows may still change it. */
+  final: boolean;
 }
 
 /** One row of the `wifi` or `bluetooth` table: the original tracker's per-device line. */
@@ -102,5 +119,11 @@ export interface Store {
    * (Unix seconds). The device tables stay: they are the running totals.
    */
   deleteOlderThan(t: number): Promise<RetentionResult>;
+  /** Stores or replaces the people estimates of these windows. */
+  writeEstimates(rows: readonly WindowPeople[]): Promise<void>;
+  /** Stores positions; a device's position at a time it already has is replaced. */
+  writePositions(fixes: readonly LiveFix[]): Promise<void>;
+  /** Positions with `from <= t < to`, oldest first, at most `limit`. */
+  positions(from: number, to: number, limit?: number): Promise<LiveFix[]>;
   close(): Promise<void>;
 }

@@ -296,4 +296,64 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await Promise.all([together.close(), apart.close(), reversed.close()]);
     }
   });
+
+  test(`${name}: people estimates join their windows and are replaced when revised`, async () => {
+    const store = await open();
+    try {
+      await store.writeWindow([window('s1', 60, [device('a', [-60])])]);
+      await store.writeWindow([window('s1', 120, [device('a', [-60])])]);
+      assert.equal((await store.latestWindow())?.people, null);
+      const people = (start: number, estimate: number, final: boolean) => ({
+        windowStart: start,
+        windowEnd: start + 60,
+        devices: 3,
+        randomizedDevices: 1,
+        estimate,
+        low: estimate - 1,
+        high: estimate + 1.5,
+        final,
+      });
+      await store.writeEstimates([people(60, 2.5, false), people(120, 3, false)]);
+      await store.writeEstimates([people(60, 2.25, true)]);
+      const rows = await store.windows(0, 1e9);
+      assert.deepEqual(
+        rows.map((w) => w.people),
+        [people(60, 2.25, true), people(120, 3, false)],
+      );
+      assert.deepEqual((await store.latestWindow())?.people, people(120, 3, false));
+      await store.deleteOlderThan(100);
+      assert.equal((await store.windows(0, 1e9)).length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: positions are kept per device and time, replaced on a repeat, read by range`, async () => {
+    const store = await open();
+    try {
+      const fix = (deviceId: string, t: number, x: number) => ({
+        deviceId,
+        medium: 'ble' as const,
+        t,
+        x,
+        y: 2.5,
+        uncertainty: 0.75,
+        sensors: 4,
+        method: 'wnls+kalman' as const,
+      });
+      await store.writePositions([fix('a', 101, 1), fix('b', 101, 2), fix('a', 103, 3)]);
+      await store.writePositions([fix('a', 103, 4)]);
+      assert.deepEqual(await store.positions(100, 104), [
+        fix('a', 101, 1),
+        fix('b', 101, 2),
+        fix('a', 103, 4),
+      ]);
+      assert.deepEqual(await store.positions(102, 200), [fix('a', 103, 4)]);
+      assert.equal((await store.positions(0, 200, 1)).length, 1);
+      await store.deleteOlderThan(102);
+      assert.deepEqual(await store.positions(0, 200), [fix('a', 103, 4)]);
+    } finally {
+      await store.close();
+    }
+  });
 }

@@ -81,4 +81,32 @@ export const POSTGRES_MIGRATIONS: readonly { id: number; name: string; sql: stri
       ${deviceTable('bluetooth')}
     `,
   },
+  {
+    id: 2,
+    name: 'people estimates per window and device positions',
+    sql: `
+      CREATE TABLE estimates (
+        window_start double precision PRIMARY KEY,
+        window_end double precision NOT NULL,
+        devices integer NOT NULL,
+        randomized_devices integer NOT NULL,
+        estimate double precision NOT NULL,
+        low double precision NOT NULL,
+        high double precision NOT NULL,
+        final boolean NOT NULL
+      );
+      CREATE TABLE positions (
+        t double precision NOT NULL,
+        device_id text NOT NULL,
+        medium text NOT NULL CHECK (medium IN ('wifi', 'ble')),
+        x double precision NOT NULL,
+        y double precision NOT NULL,
+        uncertainty double precision NOT NULL,
+        sensors integer NOT NULL,
+        method text NOT NULL,
+        PRIMARY KEY (device_id, t)
+      );
+      CREATE INDEX positions_t ON positions (t);
+    `,
+  },
 ];

@@ -11,7 +11,9 @@ import type {
   StoreTotals,
   WindowRow,
   WriteResult,
+  WindowPeople,
 } from '../store.ts';
+import type { LiveFix } from '../../../core/positioning/liveLocator.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
 
 const DEVICE_TABLE: Record<Medium, 'wifi' | 'bluetooth'> = { wifi: 'wifi', ble: 'bluetooth' };
@@ -70,6 +72,23 @@ interface WindowDbRow {
   randomized_devices: number;
   frames: number;
   sensors: number;
+  people_devices: number | null;
+  people_randomized: number | null;
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+  final: boolean | null;
+}
+
+interface PositionDbRow {
+  t: number;
+  device_id: string;
+  medium: Medium;
+  x: number;
+  y: number;
+  uncertainty: number;
+  sensors: number;
+  method: string;
 }
 
 interface SightingDbRow {
@@ -136,6 +155,19 @@ function toWindowRow(r: WindowDbRow): WindowRow {
     randomizedDevices: r.randomized_devices,
     frames: r.frames,
     sensors: r.sensors,
+    people:
+      r.estimate === null
+        ? null
+        : {
+            windowStart: r.window_start,
+            windowEnd: r.window_end,
+            devices: r.people_devices!,
+            randomizedDevices: r.people_randomized!,
+            estimate: r.estimate,
+            low: r.low!,
+            high: r.high!,
+            final: r.final === true,
+          },
   };
 }
 
@@ -188,6 +220,7 @@ function windowDelta(parts: readonly WindowSummary[], before: ReadonlyMap<string
     randomizedDevices: 0,
     frames: parts.reduce((a, p) => a + p.frames, 0),
     sensors: parts.length,
+    people: null,
   };
   const none: Presence = { wifi: false, ble: false, randomized: false };
   for (const [id, now] of after) {
@@ -253,6 +286,11 @@ const DEVICE_COLUMNS =
 
 const WINDOW_COLUMNS =
   'window_start, window_end, wifi_devices, bluetooth_devices, both_devices, randomized_devices, frames, sensors';
+
+/** Windows with their people estimate, when there is one. */
+const WINDOWS_WITH_PEOPLE = `SELECT w.window_start, w.window_end, w.wifi_devices, w.bluetooth_devices, w.both_devices,
+  w.randomized_devices, w.frames, w.sensors, e.devices AS people_devices, e.randomized_devices AS people_randomized,
+  e.estimate, e.low, e.high, e.final FROM windows w LEFT JOIN estimates e ON e.window_start = w.window_start`;
 
 /**
  * The store for many sensors and long history: the same tables and the same contract as
@@ -566,7 +604,7 @@ export class PostgresStore implements Store {
     await this.init();
     const { rows } = await this.pool.query<WindowDbRow>({
       name: 'airtrace-windows',
-      text: `SELECT ${WINDOW_COLUMNS} FROM windows WHERE window_start >= $1 AND window_start < $2 ORDER BY window_start`,
+      text: `${WINDOWS_WITH_PEOPLE} WHERE w.window_start >= $1 AND w.window_start < $2 ORDER BY w.window_start`,
       values: [from, to],
     });
     return rows.map(toWindowRow);
@@ -575,7 +613,7 @@ export class PostgresStore implements Store {
   async latestWindow(): Promise<WindowRow | undefined> {
     await this.init();
     const { rows } = await this.pool.query<WindowDbRow>(
-      `SELECT ${WINDOW_COLUMNS} FROM windows ORDER BY window_start DESC LIMIT 1`,
+      `${WINDOWS_WITH_PEOPLE} ORDER BY w.window_start DESC LIMIT 1`,
     );
     return rows[0] === undefined ? undefined : toWindowRow(rows[0]);
   }
@@ -668,8 +706,71 @@ export class PostgresStore implements Store {
       const sightings = await client.query('DELETE FROM sightings WHERE window_start < $1', [t]);
       const windows = await client.query('DELETE FROM windows WHERE window_start < $1', [t]);
       await client.query('DELETE FROM sensor_windows WHERE window_start < $1', [t]);
+      await client.query('DELETE FROM estimates WHERE window_start < $1', [t]);
+      await client.query('DELETE FROM positions WHERE t < $1', [t]);
       return { windows: windows.rowCount ?? 0, sightings: sightings.rowCount ?? 0 };
     });
+  }
+
+  async writeEstimates(rows: readonly WindowPeople[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.init();
+    await this.pool.query(
+      `INSERT INTO estimates (window_start, window_end, devices, randomized_devices, estimate, low, high, final)
+       SELECT * FROM unnest($1::float8[], $2::float8[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::bool[])
+       ON CONFLICT (window_start) DO UPDATE SET window_end = excluded.window_end, devices = excluded.devices,
+         randomized_devices = excluded.randomized_devices, estimate = excluded.estimate, low = excluded.low,
+         high = excluded.high, final = excluded.final`,
+      [
+        rows.map((r) => r.windowStart),
+        rows.map((r) => r.windowEnd),
+        rows.map((r) => r.devices),
+        rows.map((r) => r.randomizedDevices),
+        rows.map((r) => r.estimate),
+        rows.map((r) => r.low),
+        rows.map((r) => r.high),
+        rows.map((r) => r.final),
+      ],
+    );
+  }
+
+  async writePositions(fixes: readonly LiveFix[]): Promise<void> {
+    if (fixes.length === 0) return;
+    await this.init();
+    await this.pool.query(
+      `INSERT INTO positions (t, device_id, medium, x, y, uncertainty, sensors, method)
+       SELECT * FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[], $8::text[])
+       ON CONFLICT (device_id, t) DO UPDATE SET medium = excluded.medium, x = excluded.x, y = excluded.y,
+         uncertainty = excluded.uncertainty, sensors = excluded.sensors, method = excluded.method`,
+      [
+        fixes.map((f) => f.t),
+        fixes.map((f) => f.deviceId),
+        fixes.map((f) => f.medium),
+        fixes.map((f) => f.x),
+        fixes.map((f) => f.y),
+        fixes.map((f) => f.uncertainty),
+        fixes.map((f) => f.sensors),
+        fixes.map((f) => f.method),
+      ],
+    );
+  }
+
+  async positions(from: number, to: number, limit = 100_000): Promise<LiveFix[]> {
+    await this.init();
+    const { rows } = await this.pool.query<PositionDbRow>(
+      'SELECT * FROM positions WHERE t >= $1 AND t < $2 ORDER BY t, device_id LIMIT $3',
+      [from, to, limit],
+    );
+    return rows.map((r) => ({
+      t: r.t,
+      deviceId: r.device_id,
+      medium: r.medium,
+      x: r.x,
+      y: r.y,
+      uncertainty: r.uncertainty,
+      sensors: r.sensors,
+      method: r.method as LiveFix['method'],
+    }));
   }
 
   async close(): Promise<void> {

@@ -89,4 +89,32 @@ export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string
       CREATE INDEX sensor_windows_start ON sensor_windows (window_start);
     `,
   },
+  {
+    id: 3,
+    name: 'people estimates per window and device positions',
+    sql: `
+      CREATE TABLE estimates (
+        window_start REAL PRIMARY KEY,
+        window_end REAL NOT NULL,
+        devices INTEGER NOT NULL,
+        randomized_devices INTEGER NOT NULL,
+        estimate REAL NOT NULL,
+        low REAL NOT NULL,
+        high REAL NOT NULL,
+        final INTEGER NOT NULL
+      );
+      CREATE TABLE positions (
+        t REAL NOT NULL,
+        device_id TEXT NOT NULL,
+        medium TEXT NOT NULL CHECK (medium IN ('wifi', 'ble')),
+        x REAL NOT NULL,
+        y REAL NOT NULL,
+        uncertainty REAL NOT NULL,
+        sensors INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        PRIMARY KEY (device_id, t)
+      );
+      CREATE INDEX positions_t ON positions (t);
+    `,
+  },
 ];

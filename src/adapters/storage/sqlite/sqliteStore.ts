@@ -10,8 +10,10 @@ import type {
   Store,
   StoreTotals,
   WindowRow,
+  WindowPeople,
   WriteResult,
 } from '../store.ts';
+import type { LiveFix } from '../../../core/positioning/liveLocator.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
 
 const DEVICE_TABLE: Record<Medium, string> = { wifi: 'wifi', ble: 'bluetooth' };
@@ -51,6 +53,27 @@ interface WindowDbRow {
   randomized_devices: number;
   frames: number;
   sensors: number;
+  people_devices: number | null;
+  people_randomized: number | null;
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+  final: number | null;
+}
+
+/** Windows with their people estimate, when there is one. */
+const WINDOWS_WITH_PEOPLE = `SELECT w.*, e.devices AS people_devices, e.randomized_devices AS people_randomized,
+  e.estimate, e.low, e.high, e.final FROM windows w LEFT JOIN estimates e ON e.window_start = w.window_start`;
+
+interface PositionDbRow {
+  t: number;
+  device_id: string;
+  medium: Medium;
+  x: number;
+  y: number;
+  uncertainty: number;
+  sensors: number;
+  method: string;
 }
 
 function toRecord(row: DeviceDbRow, medium: Medium): DeviceRecord {
@@ -104,6 +127,19 @@ function toWindowRow(r: WindowDbRow): WindowRow {
     randomizedDevices: r.randomized_devices,
     frames: r.frames,
     sensors: r.sensors,
+    people:
+      r.estimate === null
+        ? null
+        : {
+            windowStart: r.window_start,
+            windowEnd: r.window_end,
+            devices: r.people_devices!,
+            randomizedDevices: r.people_randomized!,
+            estimate: r.estimate,
+            low: r.low!,
+            high: r.high!,
+            final: r.final === 1,
+          },
   };
 }
 
@@ -311,13 +347,13 @@ export class SqliteStore implements Store {
 
   async windows(from: number, to: number): Promise<WindowRow[]> {
     const rows = this.sql(
-      'SELECT * FROM windows WHERE window_start >= ? AND window_start < ? ORDER BY window_start',
+      `${WINDOWS_WITH_PEOPLE} WHERE w.window_start >= ? AND w.window_start < ? ORDER BY w.window_start`,
     ).all(from, to) as WindowDbRow[];
     return rows.map(toWindowRow);
   }
 
   async latestWindow(): Promise<WindowRow | undefined> {
-    const row = this.sql('SELECT * FROM windows ORDER BY window_start DESC LIMIT 1').get() as
+    const row = this.sql(`${WINDOWS_WITH_PEOPLE} ORDER BY w.window_start DESC LIMIT 1`).get() as
       WindowDbRow | undefined;
     return row === undefined ? undefined : toWindowRow(row);
   }
@@ -389,8 +425,60 @@ export class SqliteStore implements Store {
       const sightings = this.sql('DELETE FROM sightings WHERE window_start < ?').run(t).changes;
       const windows = this.sql('DELETE FROM windows WHERE window_start < ?').run(t).changes;
       this.sql('DELETE FROM sensor_windows WHERE window_start < ?').run(t);
+      this.sql('DELETE FROM estimates WHERE window_start < ?').run(t);
+      this.sql('DELETE FROM positions WHERE t < ?').run(t);
       return { windows, sightings };
     })();
+  }
+
+  async writeEstimates(rows: readonly WindowPeople[]): Promise<void> {
+    const upsert = this.sql(
+      `INSERT OR REPLACE INTO estimates (window_start, window_end, devices, randomized_devices, estimate, low, high, final)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const r of rows) {
+        upsert.run(
+          r.windowStart,
+          r.windowEnd,
+          r.devices,
+          r.randomizedDevices,
+          r.estimate,
+          r.low,
+          r.high,
+          r.final ? 1 : 0,
+        );
+      }
+    })();
+  }
+
+  async writePositions(fixes: readonly LiveFix[]): Promise<void> {
+    const upsert = this.sql(
+      `INSERT OR REPLACE INTO positions (t, device_id, medium, x, y, uncertainty, sensors, method)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const f of fixes)
+        upsert.run(f.t, f.deviceId, f.medium, f.x, f.y, f.uncertainty, f.sensors, f.method);
+    })();
+  }
+
+  async positions(from: number, to: number, limit = 100_000): Promise<LiveFix[]> {
+    const rows = this.sql('SELECT * FROM positions WHERE t >= ? AND t < ? ORDER BY t, device_id LIMIT ?').all(
+      from,
+      to,
+      limit,
+    ) as PositionDbRow[];
+    return rows.map((r) => ({
+      t: r.t,
+      deviceId: r.device_id,
+      medium: r.medium,
+      x: r.x,
+      y: r.y,
+      uncertainty: r.uncertainty,
+      sensors: r.sensors,
+      method: r.method as LiveFix['method'],
+    }));
   }
 
   async close(): Promise<void> {
