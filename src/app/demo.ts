@@ -11,6 +11,7 @@ import { buildServer } from '../adapters/http/server.ts';
 import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../adapters/storage/store.ts';
 import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
+import { defaultCountingParams } from '../core/occupancy/countingParams.ts';
 import { Hub } from './hub.ts';
 import { createSensorWindower } from './sensorWindower.ts';
 
@@ -96,6 +97,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     windowSeconds,
     ratio: options.ratio ?? 0.7,
     exportDir: dirname(resolve(options.dbPath)),
+    counting: defaultCountingParams(),
     log,
   });
   hub.start();

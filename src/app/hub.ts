@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { InProcessBus, SensorStatus } from '../adapters/transport/inProcessBus.ts';
 import type { DeviceQuery, DeviceRow, Store, WindowRow } from '../adapters/storage/store.ts';
 import { renderTextExport } from '../adapters/http/exports.ts';
+import type { CountingParams } from '../core/occupancy/countingParams.ts';
 import { HubIngest } from './hubIngest.ts';
+import { PeopleEstimator } from './peopleEstimator.ts';
 
 export interface HubOptions {
   store: Store;
@@ -14,6 +16,8 @@ export interface HubOptions {
   ratio: number;
   /** Where "Save data" writes its text files. */
   exportDir: string;
+  /** The people-counting model; without one, the dashboard falls back to devices / ratio. */
+  counting?: CountingParams;
   /** Wall clock in Unix seconds; injected so tests can move it. */
   now?: () => number;
   log?: (line: string) => void;
@@ -39,6 +43,8 @@ export interface MetricSample {
 
 export interface HubEvents {
   windowStored: (row: WindowRow) => void;
+  /** Estimates of these recent windows were made or revised. */
+  people: (rows: readonly WindowRow[]) => void;
   status: (status: SensorStatus) => void;
   saved: (saved: { savedAt: number; path: string }) => void;
   reset: (at: number) => void;
@@ -50,6 +56,7 @@ export interface HubEvents {
  */
 export class Hub {
   readonly ingest: HubIngest;
+  readonly estimator: PeopleEstimator | undefined;
   private readonly sensors = new Map<string, SensorState>();
   private readonly listeners = new Set<Partial<HubEvents>>();
   private unsubscribe: (() => void)[] = [];
@@ -64,7 +71,11 @@ export class Hub {
 
   constructor(readonly options: HubOptions) {
     this.now = options.now ?? (() => Date.now() / 1000);
-    this.ingest = new HubIngest(options.store, (windowStart) => void this.announceWindow(windowStart));
+    this.estimator =
+      options.counting === undefined
+        ? undefined
+        : new PeopleEstimator(options.counting, options.windowSeconds);
+    this.ingest = new HubIngest(options.store, (windowStart) => this.announceWindow(windowStart));
   }
 
   start(): void {
@@ -76,6 +87,7 @@ export class Hub {
         sensor.connected = true;
         this.framesReceived += summary.frames;
         this.lastWindowReceivedAt = this.now();
+        this.estimator?.accept(summary);
         this.ingest.accept(summary);
       }),
       this.options.bus.subscribe('status', (status) => {
@@ -159,6 +171,17 @@ export class Hub {
   }
 
   private async announceWindow(windowStart: number): Promise<void> {
+    if (this.estimator !== undefined) {
+      const people = this.estimator.update();
+      await this.options.store.writeEstimates(people);
+      if (people.length > 0) {
+        const revised = await this.options.store.windows(
+          people[0]!.windowStart,
+          people.at(-1)!.windowStart + 1e-6,
+        );
+        this.emit('people', revised);
+      }
+    }
     const [row] = await this.options.store.windows(windowStart, windowStart + 1e-6);
     if (row !== undefined) this.emit('windowStored', row);
   }

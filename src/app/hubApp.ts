@@ -7,7 +7,9 @@ import { buildServer } from '../adapters/http/server.ts';
 import type { Store } from '../adapters/storage/store.ts';
 import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
 import { PROJECT_URL, WEB_ROOT } from './demo.ts';
+import { countingFor } from './countingFor.ts';
 import { Hub } from './hub.ts';
+import { siteKeyFor } from './siteKey.ts';
 
 const DAY = 86_400;
 
@@ -34,6 +36,7 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
   checkBindSecurity(host, token);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const counting = countingFor(config, siteKeyFor(config));
   const bus = new InProcessBus((error) => log(`bus listener failed: ${(error as Error).message}`));
   const hub = new Hub({
     store,
@@ -43,6 +46,7 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     ratio: config.hub.ratio,
     exportDir: join(dataDir, 'exports'),
     log,
+    ...(counting === undefined ? {} : { counting }),
   });
   hub.start();
   const detach = options.attachSource === undefined ? undefined : await options.attachSource(bus, hub);

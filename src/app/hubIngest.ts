@@ -21,7 +21,7 @@ export class HubIngest {
   constructor(
     private readonly store: Store,
     /** Called after each window start's parts are committed, e.g. to push it to dashboards. */
-    private readonly onStored: (windowStart: number) => void = () => {},
+    private readonly onStored: (windowStart: number) => void | Promise<void> = () => {},
   ) {}
 
   accept(summary: WindowSummary): void {
@@ -57,7 +57,7 @@ export class HubIngest {
           const result = await this.store.writeWindow(parts);
           this.counters.stored += result.stored;
           this.counters.duplicates += result.duplicates;
-          if (result.stored > 0) this.onStored(parts[0]!.windowStart);
+          if (result.stored > 0) await this.onStored(parts[0]!.windowStart);
         } catch (error) {
           this.failure ??= error;
         }

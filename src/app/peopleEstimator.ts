@@ -1,16 +1,12 @@
 import type { WindowSummary } from '../core/model.ts';
 import type { CountingParams } from '../core/occupancy/countingParams.ts';
-import { estimateWindows, type PeopleEstimate } from '../core/occupancy/peopleEstimate.ts';
+import { estimateWindows } from '../core/occupancy/peopleEstimate.ts';
 import { mergeSpans, type Span } from '../core/occupancy/presence.ts';
 import { sightingsFromSummaries } from '../core/occupancy/sighting.ts';
+import type { WindowPeople } from '../adapters/storage/store.ts';
 
 /** A window's people estimate, as stored and served. */
-export interface EstimateRow extends PeopleEstimate {
-  windowStart: number;
-  windowEnd: number;
-  /** False while later data may still change it (within the hold time of the latest window). */
-  final: boolean;
-}
+export type EstimateRow = WindowPeople;
 
 /**
  * The hub's people estimates: the same grouping and model as `airtrace count`, over the

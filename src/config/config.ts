@@ -50,6 +50,13 @@ const hub = z.strictObject({
   http: http.default(() => http.parse({})),
   /** Detectable people per person (the original tracker's ratio). */
   ratio: z.number().gt(0).max(1).default(0.7),
+  /**
+   * People counting: 'default' (the model fitted on the brno lab recordings), a file written by
+   * `airtrace count --fit`, or 'off' (devices / ratio only).
+   */
+  counting: z.string().min(1).default('default'),
+  /** A site file (sensor coordinates, floor, calibration): turns on live positioning. */
+  siteFile: z.string().min(1).optional(),
   /** Drop windows and sightings older than this many days (device tables stay); 0 keeps everything. */
   retentionDays: z.number().min(0).default(0),
 });

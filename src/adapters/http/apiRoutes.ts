@@ -16,6 +16,12 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
     await hub.ingest.flush();
     const [latest, totals] = await Promise.all([hub.store.latestWindow(), hub.store.totals()]);
     const devices = totals.wifiDevices + totals.bluetoothDevices;
+    const model = hub.estimator !== undefined;
+    // Little's law: people who came = person-minutes / mean stay.
+    const visitors =
+      model && totals.personMinutes !== null && totals.meanStayMinutes !== null && totals.meanStayMinutes > 0
+        ? Math.round((totals.personMinutes / totals.meanStayMinutes) * 10) / 10
+        : null;
     return {
       site: {
         name: siteName,
@@ -29,12 +35,19 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
       scanning: hub.scanning,
       windowSeconds,
       ratio,
+      counting: {
+        method: model ? 'model' : 'ratio',
+        intervalLevel: hub.options.counting?.model.interval.level ?? null,
+      },
       current: latest === undefined ? null : toApiWindow(latest, ratio),
       totals: {
         wifi: totals.wifiDevices,
         bluetooth: totals.bluetoothDevices,
         devices,
-        estimate: estimateOf(devices, ratio),
+        estimate: visitors ?? estimateOf(devices, ratio),
+        personMinutes: totals.personMinutes === null ? null : Math.round(totals.personMinutes),
+        meanStayMinutes:
+          totals.meanStayMinutes === null ? null : Math.round(totals.meanStayMinutes * 10) / 10,
         windows: totals.windows,
         averageMinutesSpent: Math.round(totals.averageMinutesSpent * 100) / 100,
       },

@@ -7,17 +7,72 @@ export interface ApiError {
   error: { code: string; message: string };
 }
 
-/** One window as the page plots it. `estimate` is `devices / ratio`, rounded to one decimal. */
+/**
+ * One window as the page plots it. `estimate` is people: the counting model's estimate with its
+ * interval `low`..`high` (`estimateMethod: 'model'`), or, where the hub has no model estimate for
+ * the window, `devices / ratio` with no interval (`'ratio'`). Rounded to one decimal.
+ */
 export interface ApiWindow {
   windowStart: number;
   windowEnd: number;
   wifi: number;
   bluetooth: number;
   both: number;
-  /** Distinct devices over both media (a device heard on both counts once). */
+  /** Distinct addresses over both media (a device heard on both counts once). */
   devices: number;
   randomized: number;
   estimate: number;
+  low: number | null;
+  high: number | null;
+  estimateMethod: 'model' | 'ratio';
+  /** Model estimates are provisional (false) until later windows can no longer change them. */
+  final: boolean | null;
+}
+
+/** A device's position from the sensors that heard it (metres, site coordinates). */
+export interface ApiPosition {
+  deviceId: string;
+  medium: 'wifi' | 'ble';
+  /** Middle of the positioning window, Unix seconds. */
+  t: number;
+  x: number;
+  y: number;
+  /** One-sigma radius in metres. */
+  uncertainty: number;
+  sensors: number;
+}
+
+/** The site's floor for the floor-plan view; `bounds` null when the hub has no site file. */
+export interface ApiSite {
+  name: string;
+  /** [xmin, ymin, xmax, ymax] in metres. */
+  bounds: [number, number, number, number] | null;
+  sensors: { id: string; label: string | null; x: number; y: number; z: number | null }[];
+  zones: { name: string; polygon: [number, number][] }[];
+  /**
+   * An image of the floor: `url` (relative to the page), metres per pixel, and the pixel
+   * (column, row) of the site's origin; y grows upwards on the floor and downwards in the image.
+   */
+  floorPlan: { url: string; metresPerPixel: number; origin: [number, number] } | null;
+  positioning: { method: string; windowSeconds: number } | null;
+}
+
+export interface ApiPositions {
+  from: number;
+  to: number;
+  positions: ApiPosition[];
+}
+
+/** Fixes counted per cell over a time range: `counts[row * columns + column]`, row 0 at ymin. */
+export interface ApiHeatmap {
+  from: number;
+  to: number;
+  cell: number;
+  bounds: [number, number, number, number];
+  columns: number;
+  rows: number;
+  counts: number[];
+  max: number;
 }
 
 export interface ApiSensor {
@@ -33,12 +88,21 @@ export interface ApiSummary {
   windowSeconds: number;
   /** Detectable people per person: estimate = devices / ratio. */
   ratio: number;
+  /** How people are counted: the fitted model (with intervals) or devices / ratio. */
+  counting: { method: 'model' | 'ratio'; intervalLevel: number | null };
   current: ApiWindow | null;
   totals: {
     wifi: number;
     bluetooth: number;
+    /** Distinct addresses in the database. */
     devices: number;
+    /**
+     * People who came: with the model, person-minutes / mean stay of devices with a fixed
+     * address (Little's law); without it, devices / ratio.
+     */
     estimate: number;
+    personMinutes: number | null;
+    meanStayMinutes: number | null;
     windows: number;
     averageMinutesSpent: number;
   };
@@ -78,6 +142,9 @@ export interface ApiSaved {
 /** Server-Sent Events on GET /api/events: `event: <name>` with JSON `data`. */
 export interface ApiEvents {
   window: ApiWindow;
+  /** Estimates made or revised for these recent windows (replace by windowStart). */
+  people: ApiWindow[];
+  position: ApiPosition;
   status: { scanning: boolean; sensorId: string };
   saved: { savedAt: number; path: string };
   reset: { at: number };

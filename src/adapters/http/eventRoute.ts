@@ -24,6 +24,11 @@ export function registerEventRoute(app: FastifyInstance, hub: Hub): void {
     send('status', { scanning: hub.scanning, sensorId: '' });
     const off = hub.on({
       windowStored: (row) => send('window', toApiWindow(row, hub.options.ratio)),
+      people: (rows) =>
+        send(
+          'people',
+          rows.map((row) => toApiWindow(row, hub.options.ratio)),
+        ),
       status: (status) => send('status', { scanning: hub.scanning, sensorId: status.sensorId }),
       saved: (saved) => send('saved', saved),
       reset: (at) => send('reset', { at }),

@@ -94,6 +94,13 @@ export interface StoreTotals {
   averageMinutesSpent: number;
   firstWindow: number | null;
   lastWindow: number | null;
+  /** Sum over windows of estimated people x window minutes; null before any estimate. */
+  personMinutes: number | null;
+  /**
+   * Mean minutes spent by Wi-Fi devices with a fixed (not randomized) address seen in at least
+   * two windows: the stay of someone who came, as opposed to a passing randomized burst.
+   */
+  meanStayMinutes: number | null;
 }
 
 /**

@@ -673,8 +673,12 @@ export class PostgresStore implements Store {
       windows: number;
       first: number | null;
       last: number | null;
+      pm: number | null;
+      stay: number | null;
     }>(
       `SELECT (SELECT COUNT(*)::int FROM wifi) AS wifi, (SELECT COUNT(*)::int FROM bluetooth) AS ble,
+        (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
+        (SELECT AVG(minutes_spent)::float8 FROM wifi WHERE NOT randomized AND windows_seen >= 2) AS stay,
         COALESCE((SELECT SUM(minutes_spent) FROM wifi), 0) + COALESCE((SELECT SUM(minutes_spent) FROM bluetooth), 0) AS minutes,
         w.n AS windows, w.first, w.last
       FROM (SELECT COUNT(*)::int AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows) AS w`,
@@ -688,6 +692,8 @@ export class PostgresStore implements Store {
       averageMinutesSpent: devices === 0 ? 0 : (r.minutes ?? 0) / devices,
       firstWindow: r.first,
       lastWindow: r.last,
+      personMinutes: r.pm,
+      meanStayMinutes: r.stay,
     };
   }
 

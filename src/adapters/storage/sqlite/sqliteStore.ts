@@ -402,8 +402,14 @@ export class SqliteStore implements Store {
     const win = one<{ n: number; first: number | null; last: number | null }>(
       'SELECT COUNT(*) AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows',
     );
+    const people = one<{ pm: number | null; stay: number | null }>(
+      `SELECT (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
+        (SELECT AVG(minutes_spent) FROM wifi WHERE randomized = 0 AND windows_seen >= 2) AS stay`,
+    );
     const devices = wifi.n + ble.n;
     return {
+      personMinutes: people.pm,
+      meanStayMinutes: people.stay,
       wifiDevices: wifi.n,
       bluetoothDevices: ble.n,
       windows: win.n,

@@ -1,0 +1,15 @@
+import type { AirtraceConfig } from '../config/config.ts';
+import { countingParamsOf, loadCountingConfig } from '../config/countingConfig.ts';
+import { createMacHasher } from '../core/identity/keyedHash.ts';
+import { defaultCountingParams, type CountingParams } from '../core/occupancy/countingParams.ts';
+
+/**
+ * The hub's counting model from `hub.counting`. A fitted file's ignore list names MACs; they are
+ * hashed with the site key so they match what sensors send (sensors and hub must share site.key).
+ */
+export function countingFor(config: AirtraceConfig, siteKey: Uint8Array): CountingParams | undefined {
+  const choice = config.hub.counting;
+  if (choice === 'off') return undefined;
+  if (choice === 'default') return defaultCountingParams();
+  return countingParamsOf(loadCountingConfig(choice), createMacHasher(siteKey));
+}
