@@ -216,6 +216,10 @@ test('a stored window reaches an SSE client', async () => {
       devices: 1,
       randomized: 0,
       estimate: 1.4,
+      low: null,
+      high: null,
+      estimateMethod: 'ratio',
+      final: null,
     });
   } finally {
     await s.close();
