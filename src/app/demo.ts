@@ -12,7 +12,9 @@ import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../adapters/storage/store.ts';
 import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
 import { defaultCountingParams } from '../core/occupancy/countingParams.ts';
+import { readProbeLog } from '../adapters/capture/probeLog.ts';
 import { Hub } from './hub.ts';
+import { loadHubPositioning } from './hubPositioning.ts';
 import { createSensorWindower } from './sensorWindower.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,6 +29,11 @@ export const DEMO_RECORDINGS = [{ file: 'brno-sc6-61_2022-10-18.pcap', sensorId:
  * original tracker ran a 10 s Bluetooth scan each minute (its timestamps are shifted to fit).
  */
 export const DEMO_BLUETOOTH_SCAN = { file: 'horizon74_btsnoop_hci.log', sensorId: 'brno-lab' };
+/**
+ * A real walk with a BLE beacon through a hall with 12 sensors at known places, and the hall's
+ * calibrated site file: walked again and again through the live hour for the floor plan.
+ */
+export const DEMO_WALK = { log: 'boun-walk.log', site: 'boun-site.json', windowSeconds: 2 };
 
 export interface DemoOptions {
   port: number;
@@ -64,6 +71,27 @@ async function loadObservations(path: string, sensorId: string): Promise<Observa
   return observations.sort((a, b) => a.t - b.t);
 }
 
+async function loadWalk(): Promise<Observation[]> {
+  const { observations, fatal } = await readProbeLog(join(DEMO_DATA_DIR, DEMO_WALK.log));
+  if (fatal !== undefined) throw new Error(`${DEMO_WALK.log}: ${fatal}`);
+  return observations.sort((a, b) => a.t - b.t);
+}
+
+/** The walk repeated from `from` to `to`, with a pause of 10 s between rounds. */
+function repeatWalk(walk: readonly Observation[], from: number, to: number): Observation[] {
+  if (walk.length === 0) return [];
+  const t0 = walk[0]!.t;
+  const period = walk.at(-1)!.t - t0 + 10;
+  const out: Observation[] = [];
+  for (let start = from; start < to; start += period) {
+    for (const o of walk) {
+      const t = start + (o.t - t0);
+      if (t < to) out.push({ ...o, t });
+    }
+  }
+  return out;
+}
+
 function repeatEachWindow(
   scan: readonly Observation[],
   timeline: readonly Observation[],
@@ -89,6 +117,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const windowSeconds = options.windowSeconds ?? 60;
   const log = options.log ?? (() => {});
   const store = new SqliteStore(options.dbPath);
+  const positioning = await loadHubPositioning(
+    join(DEMO_DATA_DIR, DEMO_WALK.site),
+    DEMO_WALK.windowSeconds,
+    undefined,
+    log,
+  );
   const bus = new InProcessBus((error) => log(`bus listener failed: ${(error as Error).message}`));
   const hub = new Hub({
     store,
@@ -98,6 +132,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     ratio: options.ratio ?? 0.7,
     exportDir: dirname(resolve(options.dbPath)),
     counting: defaultCountingParams(),
+    positioning,
     log,
   });
   hub.start();
@@ -120,6 +155,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     siteKey: loadOrCreateSiteKey(`${options.dbPath}.key`),
     onWindow: (summary) => bus.publish('window', summary),
   });
+  const positioningWindower = createSensorWindower({
+    windowSeconds: DEMO_WALK.windowSeconds,
+    latenessSeconds: 0,
+    siteKey: loadOrCreateSiteKey(`${options.dbPath}.key`),
+    purpose: 'positioning',
+    onWindow: (summary) => bus.publish('window', summary),
+  });
   const abort = new AbortController();
 
   const replayLive = async (): Promise<void> => {
@@ -138,7 +180,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     const sensorIds = DEMO_RECORDINGS.map((r) => r.sensorId);
     const end = observations.at(-1)!.t;
     const liveFrom = windowStartOf(end - (options.liveSeconds ?? 3600), windowSeconds);
+    const walk = repeatWalk(await loadWalk(), liveFrom, end);
     let i = 0;
+    let w = 0;
     while (i < observations.length && observations[i]!.t < liveFrom) windower.add(observations[i++]!);
     windower.advanceTo(liveFrom + windowSeconds);
     await hub.ingest.flush();
@@ -156,6 +200,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       for (let s = 1; s <= slices && !abort.signal.aborted; s++) {
         const until = start + (windowSeconds * s) / slices;
         while (i < observations.length && observations[i]!.t < until) windower.add(observations[i++]!);
+        while (w < walk.length && walk[w]!.t < until) positioningWindower.add(walk[w++]!);
+        positioningWindower.advanceTo(until);
         await sleep((windowMs * SCAN_SHARE) / slices, undefined, { signal: abort.signal }).catch(() => {});
       }
       windower.advanceTo(windowEnd);
@@ -164,7 +210,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       await sleep(windowMs * (1 - SCAN_SHARE), undefined, { signal: abort.signal }).catch(() => {});
     }
     windower.flush();
+    positioningWindower.flush();
     await hub.ingest.flush();
+    await hub.flushPositions();
     log('replay finished; the dashboard stays up');
   };
 

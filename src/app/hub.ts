@@ -1,9 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InProcessBus, SensorStatus } from '../adapters/transport/inProcessBus.ts';
+import type { WindowSummary } from '../core/model.ts';
 import type { DeviceQuery, DeviceRow, Store, WindowRow } from '../adapters/storage/store.ts';
 import { renderTextExport } from '../adapters/http/exports.ts';
 import type { CountingParams } from '../core/occupancy/countingParams.ts';
+import { LiveLocator, type LiveFix } from '../core/positioning/liveLocator.ts';
+import type { MethodName } from '../core/positioning/methods.ts';
+import type { PositioningSite } from '../core/positioning/positioningSite.ts';
+import type { Site } from '../config/site.ts';
 import { HubIngest } from './hubIngest.ts';
 import { PeopleEstimator } from './peopleEstimator.ts';
 
@@ -16,11 +21,23 @@ export interface HubOptions {
   ratio: number;
   /** Where "Save data" writes its text files. */
   exportDir: string;
+  /** Live positioning from the sensors' short windows, for a site with sensor coordinates. */
+  positioning?: HubPositioning;
   /** The people-counting model; without one, the dashboard falls back to devices / ratio. */
   counting?: CountingParams;
   /** Wall clock in Unix seconds; injected so tests can move it. */
   now?: () => number;
   log?: (line: string) => void;
+}
+
+export interface HubPositioning {
+  /** The site file as loaded (floor, zones, floor plan) and its positioning view. */
+  site: Site;
+  positioningSite: PositioningSite;
+  /** Folder of the site file, where a floor-plan image path is relative to. */
+  siteDir: string;
+  method?: MethodName;
+  windowSeconds: number;
 }
 
 export interface SensorState {
@@ -43,6 +60,7 @@ export interface MetricSample {
 
 export interface HubEvents {
   windowStored: (row: WindowRow) => void;
+  position: (fix: LiveFix) => void;
   /** Estimates of these recent windows were made or revised. */
   people: (rows: readonly WindowRow[]) => void;
   status: (status: SensorStatus) => void;
@@ -57,6 +75,11 @@ export interface HubEvents {
 export class Hub {
   readonly ingest: HubIngest;
   readonly estimator: PeopleEstimator | undefined;
+  readonly locator: LiveLocator | undefined;
+  private pendingFixes: LiveFix[] = [];
+  /** Time of the newest position located, for "current" views of replayed data. */
+  latestFixT: number | null = null;
+  private fixWrites: Promise<void> = Promise.resolve();
   private readonly sensors = new Map<string, SensorState>();
   private readonly listeners = new Set<Partial<HubEvents>>();
   private unsubscribe: (() => void)[] = [];
@@ -76,12 +99,27 @@ export class Hub {
         ? undefined
         : new PeopleEstimator(options.counting, options.windowSeconds);
     this.ingest = new HubIngest(options.store, (windowStart) => this.announceWindow(windowStart));
+    const positioning = options.positioning;
+    this.locator =
+      positioning === undefined
+        ? undefined
+        : new LiveLocator({
+            site: positioning.positioningSite,
+            windowSeconds: positioning.windowSeconds,
+            ...(positioning.method === undefined ? {} : { method: positioning.method }),
+            onFix: (fix) => this.pendingFixes.push(fix),
+          });
   }
 
   start(): void {
     this.unsubscribe = [
       this.options.bus.subscribe('window', (summary) => {
         const sensor = this.sensor(summary.sensorId);
+        if (summary.purpose === 'positioning') {
+          sensor.lastHeardAt = this.now();
+          this.locate(summary);
+          return;
+        }
         sensor.lastWindowStart = Math.max(sensor.lastWindowStart ?? -Infinity, summary.windowStart);
         sensor.lastHeardAt = this.now();
         sensor.connected = true;
@@ -103,7 +141,37 @@ export class Hub {
   async stop(): Promise<void> {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
+    this.locator?.flush();
+    this.storePendingFixes();
+    await this.fixWrites;
     await this.ingest.flush();
+  }
+
+  /** Resolves when the positions located so far are stored. */
+  async flushPositions(): Promise<void> {
+    this.storePendingFixes();
+    await this.fixWrites;
+  }
+
+  private locate(summary: WindowSummary): void {
+    if (this.locator === undefined) return;
+    this.locator.accept(summary);
+    this.storePendingFixes();
+  }
+
+  private storePendingFixes(): void {
+    if (this.pendingFixes.length === 0) return;
+    const fixes = this.pendingFixes;
+    this.pendingFixes = [];
+    for (const fix of fixes) this.latestFixT = Math.max(this.latestFixT ?? -Infinity, fix.t);
+    this.fixWrites = this.fixWrites
+      .then(() => this.options.store.writePositions(fixes))
+      .then(
+        () => {
+          for (const fix of fixes) this.emit('position', fix);
+        },
+        (error: Error) => this.options.log?.(`storing ${fixes.length} positions failed: ${error.message}`),
+      );
   }
 
   on(listener: Partial<HubEvents>): () => void {

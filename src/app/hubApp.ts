@@ -9,6 +9,7 @@ import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
 import { PROJECT_URL, WEB_ROOT } from './demo.ts';
 import { countingFor } from './countingFor.ts';
 import { Hub } from './hub.ts';
+import { hubPositioningFor } from './hubPositioning.ts';
 import { siteKeyFor } from './siteKey.ts';
 
 const DAY = 86_400;
@@ -37,6 +38,7 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const counting = countingFor(config, siteKeyFor(config));
+  const positioning = await hubPositioningFor(config, log);
   const bus = new InProcessBus((error) => log(`bus listener failed: ${(error as Error).message}`));
   const hub = new Hub({
     store,
@@ -47,6 +49,7 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     exportDir: join(dataDir, 'exports'),
     log,
     ...(counting === undefined ? {} : { counting }),
+    ...(positioning === undefined ? {} : { positioning }),
   });
   hub.start();
   const detach = options.attachSource === undefined ? undefined : await options.attachSource(bus, hub);

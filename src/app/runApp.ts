@@ -27,6 +27,7 @@ export async function startRunApp(
     wifi,
     bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
     scan: config.sensor.scan,
+    ...(config.positioning.enabled ? { positioningWindowSeconds: config.positioning.windowSeconds } : {}),
     publisher: {
       publishWindow: (summary) => hub.bus.publish('window', summary),
       publishStatus: (status) => hub.bus.publish('status', status),

@@ -1,4 +1,4 @@
-import type { WindowSummary } from '../core/model.ts';
+import type { Observation, WindowSummary } from '../core/model.ts';
 import { dutyPhase, isContinuous, type DutyCycle } from '../core/window/dutyCycle.ts';
 import type { Windower } from '../core/window/windower.ts';
 import { ChannelHopper, runCommand, type CommandRunner } from '../adapters/capture/channelHopper.ts';
@@ -30,6 +30,8 @@ export interface SensorOptions {
   /** BlueZ adapter to scan with (e.g. hci0), or null for no Bluetooth. */
   bluetooth: { adapter: string } | null;
   scan: DutyCycle;
+  /** Seconds of the short windows sent for live positioning; undefined sends none. */
+  positioningWindowSeconds?: number;
   publisher: SensorPublisher;
   log: (line: string) => void;
   /** Wall clock, Unix seconds. */
@@ -50,6 +52,7 @@ const LATENESS_SECONDS = 2;
  */
 export class Sensor {
   private readonly windower: Windower;
+  private readonly positioningWindower: Windower | undefined;
   private capture: LiveCapture | undefined;
   private hopper: ChannelHopper | undefined;
   private ble: BluezScanner | undefined;
@@ -66,6 +69,21 @@ export class Sensor {
       latenessSeconds: LATENESS_SECONDS,
       onWindow: (summary) => options.publisher.publishWindow(summary),
     });
+    this.positioningWindower =
+      options.positioningWindowSeconds === undefined
+        ? undefined
+        : createSensorWindower({
+            windowSeconds: options.positioningWindowSeconds,
+            siteKey: options.siteKey,
+            latenessSeconds: LATENESS_SECONDS,
+            purpose: 'positioning',
+            onWindow: (summary) => options.publisher.publishWindow(summary),
+          });
+  }
+
+  private observe(o: Observation): void {
+    this.windower.add(o);
+    this.positioningWindower?.add(o);
   }
 
   get windowerCounters() {
@@ -87,7 +105,7 @@ export class Sensor {
         sensorId: this.options.sensorId,
         scan: this.options.scan,
         now: this.now,
-        onObservation: (o) => this.windower.add(o),
+        onObservation: (o) => this.observe(o),
         onEvent: (event) => {
           const line = describeBluezEvent(event);
           if (line !== undefined) this.options.log(`Bluetooth: ${line}`);
@@ -104,6 +122,7 @@ export class Sensor {
     this.ble = undefined;
     await this.setScanning(false);
     this.windower.flush();
+    this.positioningWindower?.flush();
   }
 
   /** The capture's clock: recorded time for replayed bytes, wall time for live ones. */
@@ -118,6 +137,7 @@ export class Sensor {
     const t = this.streamNow();
     if (this.scanning) this.windower.touch(this.options.sensorId, t);
     this.windower.advanceTo(t);
+    this.positioningWindower?.advanceTo(t);
   }
 
   private async setScanning(scanning: boolean): Promise<void> {
@@ -138,7 +158,7 @@ export class Sensor {
       sensorId: this.options.sensorId,
       onObservation: (o) => {
         this.lastFrame = { t: o.t, wall: this.now() };
-        this.windower.add(o);
+        this.observe(o);
       },
       onEvent: (event) => this.reportCaptureEvent(event),
       ...(this.options.spawn === undefined ? {} : { spawn: this.options.spawn }),

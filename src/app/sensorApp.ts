@@ -37,6 +37,7 @@ export async function startSensorApp(
     wifi: config.sensor.wifi,
     bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
     scan: config.sensor.scan,
+    ...(config.positioning.enabled ? { positioningWindowSeconds: config.positioning.windowSeconds } : {}),
     publisher: {
       publishWindow: (summary) =>
         void publisher.publishWindow(summary).catch((e: Error) => log(`outbox: ${e.message}`)),

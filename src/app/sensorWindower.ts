@@ -10,6 +10,7 @@ export interface SensorWindowerOptions {
   /** Without one, a random key: ids are then only comparable within this run. */
   siteKey?: Uint8Array;
   latenessSeconds?: number;
+  purpose?: 'positioning';
   onWindow: (summary: WindowSummary) => void;
 }
 
@@ -19,6 +20,7 @@ export function createSensorWindower(options: SensorWindowerOptions): Windower {
   return new Windower({
     windowSeconds: options.windowSeconds,
     ...(options.latenessSeconds === undefined ? {} : { latenessSeconds: options.latenessSeconds }),
+    ...(options.purpose === undefined ? {} : { purpose: options.purpose }),
     hashMac: createMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32))),
     vendorOf: (device) => vendorOfDevice(device, oui),
     onWindow: options.onWindow,

@@ -79,6 +79,14 @@ const mqtt = z.strictObject({
     .optional(),
 });
 
+const positioning = z.strictObject({
+  /** Sensors also send short windows for live positioning; the hub locates with hub.siteFile. */
+  enabled: z.boolean().default(false),
+  windowSeconds: z.number().min(0.5).max(60).default(2),
+  /** A method that answers at once: wnls, wnls+kalman, grid, grid-filter, knn, survey-filter, ... */
+  method: z.string().optional(),
+});
+
 export const configSchema = z.strictObject({
   site: z
     .strictObject({
@@ -101,6 +109,7 @@ export const configSchema = z.strictObject({
   sensor: sensor.default(() => sensor.parse({})),
   hub: hub.default(() => hub.parse({})),
   mqtt: mqtt.optional(),
+  positioning: positioning.default(() => positioning.parse({})),
 });
 
 export type AirtraceConfig = z.infer<typeof configSchema>;

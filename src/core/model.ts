@@ -77,6 +77,11 @@ export interface DeviceWindow {
 /** Everything one sensor heard during one window: the unit that crosses the transport. */
 export interface WindowSummary {
   schema: 1;
+  /**
+   * 'positioning' for the short windows (a few seconds) that sensors send for live positioning;
+   * absent for the counting windows that are stored.
+   */
+  purpose?: 'positioning';
   sensorId: string;
   windowStart: number;
   windowEnd: number;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Hub } from '../../app/hub.ts';
 import type { ApiEvents } from './apiTypes.ts';
-import { toApiWindow } from './apiMapping.ts';
+import { toApiPosition, toApiWindow } from './apiMapping.ts';
 
 /** Proxies and browsers drop an idle stream; a comment line every so often keeps it open. */
 const HEARTBEAT_MS = 15_000;
@@ -31,6 +31,7 @@ export function registerEventRoute(app: FastifyInstance, hub: Hub): void {
         ),
       status: (status) => send('status', { scanning: hub.scanning, sensorId: status.sensorId }),
       saved: (saved) => send('saved', saved),
+      position: (fix) => send('position', toApiPosition(fix)),
       reset: (at) => send('reset', { at }),
     });
     const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);

@@ -8,6 +8,7 @@ import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
 import { registerMetricsRoute } from './metricsRoute.ts';
+import { registerPositionRoutes } from './positionRoutes.ts';
 
 export interface ServerOptions {
   hub: Hub;
@@ -81,6 +82,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerEventRoute(app, options.hub);
   registerExportRoutes(app, options.hub);
   registerMetricsRoute(app, options.hub);
+  registerPositionRoutes(app, options.hub);
 
   if (existsSync(options.webRoot)) {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/' });

@@ -66,6 +66,7 @@ const deviceSchema = z.object({
 const windowSchema: z.ZodType<WindowSummary> = z
   .object({
     schema: z.literal(1),
+    purpose: z.literal('positioning').optional(),
     sensorId: z.string().min(1).max(128),
     windowStart: z.number(),
     windowEnd: z.number(),

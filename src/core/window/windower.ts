@@ -16,6 +16,8 @@ export interface WindowerOptions {
   /** Called once per device and window, with the raw address still in sensor memory. */
   vendorOf: (device: VendorQuery) => string | null;
   onWindow: (summary: WindowSummary) => void;
+  /** Marks the summaries as short positioning windows. */
+  purpose?: 'positioning';
 }
 
 export type VendorQuery = DeviceVendorQuery;
@@ -247,6 +249,7 @@ export class Windower {
     }
     return {
       schema: 1,
+      ...(this.options.purpose === undefined ? {} : { purpose: this.options.purpose }),
       sensorId,
       windowStart: window.start,
       windowEnd: window.start + this.windowSeconds,
