@@ -2,7 +2,10 @@ import type {
   ApiDevices,
   ApiError,
   ApiEvents,
+  ApiHeatmap,
+  ApiPositions,
   ApiSaved,
+  ApiSite,
   ApiSummary,
   ApiWindows,
 } from '../../src/adapters/http/apiTypes.ts';
@@ -11,8 +14,12 @@ export type {
   ApiDevice,
   ApiDevices,
   ApiEvents,
+  ApiHeatmap,
+  ApiPosition,
+  ApiPositions,
   ApiSaved,
   ApiSensor,
+  ApiSite,
   ApiSummary,
   ApiWindow,
   ApiWindows,
@@ -50,6 +57,23 @@ export function apiUrl(path: string, params: Record<string, string | number | un
 export function withToken(href: string): string {
   const url = new URL(href, document.baseURI);
   if (token !== null) url.searchParams.set('token', token);
+  return url.toString();
+}
+
+/**
+ * An image address from the site file: http(s) only (or a data: image), and the token only
+ * when it points back at the hub, so it never leaks to another host. Undefined if refused.
+ */
+export function imageUrl(href: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(href, document.baseURI);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol === 'data:') return /^data:image\//i.test(href) ? href : undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (token !== null && url.origin === location.origin) url.searchParams.set('token', token);
   return url.toString();
 }
 
@@ -98,6 +122,11 @@ export const api = {
         search: q.search.trim(),
       }),
     ),
+  site: () => request<ApiSite>('GET', apiUrl('api/site')),
+  currentPositions: () => request<ApiPositions>('GET', apiUrl('api/positions/current')),
+  /** Without a range the hub counts the last hour of data. */
+  heatmap: (from?: number, to?: number, cell?: number) =>
+    request<ApiHeatmap>('GET', apiUrl('api/positions/heatmap', { from, to, cell })),
   resetTime: () => request<{ ok: true }>('POST', apiUrl('api/reset-time')),
   save: () => request<ApiSaved>('POST', apiUrl('api/save')),
 };
@@ -110,7 +139,7 @@ export type EventHandlers = { [K in keyof ApiEvents]?: (data: ApiEvents[K]) => v
 /** Subscribes to /api/events; EventSource reconnects by itself. Returns the unsubscribe. */
 export function subscribe(handlers: EventHandlers): () => void {
   const source = new EventSource(apiUrl('api/events'));
-  const names = ['window', 'status', 'saved', 'reset'] as const;
+  const names = ['window', 'people', 'position', 'status', 'saved', 'reset'] as const;
   for (const name of names) {
     source.addEventListener(name, (event) => {
       const handler = handlers[name] as ((data: unknown) => void) | undefined;

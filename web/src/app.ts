@@ -1,5 +1,5 @@
 import { html } from 'htm/preact';
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import {
   api,
   apiUrl,
@@ -12,9 +12,10 @@ import {
 } from './api.ts';
 import { DeviceTable } from './deviceTable.ts';
 import { Donut } from './donut.ts';
+import { FloorPlan, PositionFeed } from './floorPlan.ts';
 import { fromLocalInput, hhmm, oneDecimal, toLocalInput } from './format.ts';
 import { Header } from './header.ts';
-import { TimeChart } from './timeChart.ts';
+import { TimeChart, type EstimateMode } from './timeChart.ts';
 
 const RATIO_KEY = 'airtrace.ratio';
 const LIVE_SPAN_SECONDS = 3600;
@@ -25,13 +26,44 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * A window as it came over the stream. A model estimate is not replaced by a plain devices /
+ * ratio one for the same window: the model's revision comes as a `people` event.
+ */
+function newer(old: ApiWindow | undefined, w: ApiWindow): ApiWindow {
+  if (old === undefined || old.estimateMethod !== 'model' || w.estimateMethod === 'model') return w;
+  const { estimate, low, high, estimateMethod, final } = old;
+  return { ...w, estimate, low, high, estimateMethod, final };
+}
+
 /** Adds or replaces a window and keeps the last hour before the newest one, in order. */
 function mergeLive(windows: ApiWindow[], w: ApiWindow): ApiWindow[] {
   const merged = windows.filter((x) => x.windowStart !== w.windowStart);
-  merged.push(w);
+  merged.push(
+    newer(
+      windows.find((x) => x.windowStart === w.windowStart),
+      w,
+    ),
+  );
   merged.sort((a, b) => a.windowStart - b.windowStart);
   const end = merged[merged.length - 1]!.windowEnd;
   return merged.filter((x) => x.windowStart >= end - LIVE_SPAN_SECONDS);
+}
+
+/** Revised estimates of windows already shown (a range in the past gains no new windows). */
+function replaceWindows(windows: ApiWindow[], revised: ApiWindow[]): ApiWindow[] {
+  const byStart = new Map(revised.map((w) => [w.windowStart, w]));
+  return windows.map((w) => byStart.get(w.windowStart) ?? w);
+}
+
+/** An interval level as the page says it: 0.9 → "90%". */
+function percent(level: number | null | undefined): string {
+  if (level === null || level === undefined) return '';
+  return `${Math.round((level <= 1 ? level * 100 : level) * 10) / 10}%`;
+}
+
+function hasInterval(w: ApiWindow): w is ApiWindow & { low: number; high: number } {
+  return w.estimateMethod === 'model' && typeof w.low === 'number' && typeof w.high === 'number';
 }
 
 function Stat(props: { testid: string; value: string; unit?: string; label: string }) {
@@ -74,6 +106,8 @@ export function App() {
   const [busy, setBusy] = useState<'save' | 'reset' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [connected, setConnected] = useState(false);
+  const [reconnects, setReconnects] = useState(0);
+  const positionFeed = useMemo(() => new PositionFeed(), []);
   const statusSeen = useRef(false);
   const rangeRef = useRef(range);
   rangeRef.current = range;
@@ -143,8 +177,10 @@ export function App() {
       open: () => {
         setConnected(true);
         // Catch up on whatever was stored before the stream was open (or while it was down).
-        if (opened) refreshAll();
-        else void loadWindows(rangeRef.current);
+        if (opened) {
+          refreshAll();
+          setReconnects((n) => n + 1);
+        } else void loadWindows(rangeRef.current);
         opened = true;
       },
       error: () => setConnected(false),
@@ -155,6 +191,21 @@ export function App() {
         }
         refreshSoon();
       },
+      // Estimates made or revised for recent windows: replace those points.
+      people: (revised) => {
+        if (!Array.isArray(revised) || revised.length === 0) return;
+        if (rangeRef.current.live) {
+          arrivedDuringFetch.current?.push(...revised);
+          setWindows((ws) => revised.reduce(mergeLive, ws));
+        } else setWindows((ws) => replaceWindows(ws, revised));
+        setSummary((s) => {
+          const w =
+            s?.current == null ? undefined : revised.find((r) => r.windowStart === s.current!.windowStart);
+          return s === null || w === undefined ? s : { ...s, current: w };
+        });
+        refreshSoon();
+      },
+      position: (p) => positionFeed.push(p),
       // The hub sends whether any of its sensors is scanning.
       status: ({ scanning: on }) => {
         statusSeen.current = true;
@@ -223,6 +274,16 @@ export function App() {
   const savedAt = summary?.data.savedAt ?? saved?.savedAt ?? null;
   const savedPath = saved?.path ?? summary?.data.path ?? null;
   const windowSeconds = summary?.windowSeconds ?? 60;
+  // An older hub has no `counting`: it counts devices / ratio.
+  const countingMethod = summary?.counting?.method ?? 'ratio';
+  const level = percent(summary?.counting?.intervalLevel);
+  const ratio = summary?.ratio ?? 0.7;
+  const estimateMode: EstimateMode = !ratioOn ? 'off' : countingMethod === 'model' ? 'model' : 'ratio';
+  const visitorsByModel =
+    countingMethod === 'model' && totals?.personMinutes != null && totals.meanStayMinutes != null;
+  const visitorsHow = visitorsByModel
+    ? `person-minutes ÷ mean stay: ${oneDecimal(totals!.personMinutes!)} ÷ ${oneDecimal(totals!.meanStayMinutes!)} min`
+    : `devices ÷ ${ratio}`;
 
   return html`<div class="app" data-testid="app" data-ready=${summary !== null}>
     <${Header} summary=${summary} scanning=${scanning} ratioOn=${ratioOn} onRatio=${toggleRatio} />
@@ -250,6 +311,43 @@ export function App() {
           ratioOn && current !== null
             ? html`<p class="estimate">
                 ≈ <b data-testid="current-estimate">${oneDecimal(current.estimate)}</b> people
+                ${
+                  hasInterval(current)
+                    ? html`<span class="interval"
+                        >${' '}(<span data-testid="people-interval"
+                          >${oneDecimal(current.low)}–${oneDecimal(current.high)}</span
+                        >${level === '' ? '' : `, ${level} interval`})</span
+                      >`
+                    : null
+                }
+                ${
+                  current.final === false
+                    ? html`${' '}<span
+                          class="tag"
+                          data-testid="provisional"
+                          title="May still be revised as later windows arrive"
+                          >provisional</span
+                        >`
+                    : null
+                }
+                ${
+                  countingMethod === 'model' && current.estimateMethod === 'ratio'
+                    ? html`${' '}<span class="tag" title="No model estimate for this window yet"
+                          >devices ÷ ${ratio}</span
+                        >`
+                    : null
+                }
+              </p>`
+            : null
+        }
+        ${
+          ratioOn && summary !== null
+            ? html`<p class="note method" data-testid="counting-method" data-method=${countingMethod}>
+                ${
+                  countingMethod === 'model'
+                    ? `People counted by the fitted model${level === '' ? '' : ` (${level} intervals)`}`
+                    : `Devices ÷ ${ratio} detectable people per person`
+                }
               </p>`
             : null
         }
@@ -261,14 +359,20 @@ export function App() {
       <section class="card">
         <h2>People detected</h2>
         <div class="stats">
-          <${Stat} testid="total-devices" value=${String(totals?.devices ?? 0)} label="devices in total" />
+          <${Stat} testid="total-devices" value=${String(totals?.devices ?? 0)} label="devices (addresses)" />
           ${
             ratioOn
-              ? html`<${Stat}
-                  testid="total-estimate"
-                  value=${oneDecimal(totals?.estimate ?? 0)}
-                  label="estimated people"
-                />`
+              ? html`<div
+                  class="stat"
+                  data-testid="visitors"
+                  data-method=${visitorsByModel ? 'model' : 'ratio'}
+                >
+                  <span class="big" data-testid="total-estimate" title=${visitorsHow}
+                    >${oneDecimal(totals?.estimate ?? 0)}</span
+                  >
+                  <span class="label">${visitorsByModel ? 'visitors' : 'estimated people'}</span>
+                  <small class="how">${visitorsHow}</small>
+                </div>`
               : null
           }
         </div>
@@ -358,11 +462,14 @@ export function App() {
         </header>
         <${TimeChart}
           windows=${windows}
-          showEstimate=${ratioOn}
+          estimate=${estimateMode}
+          intervalLabel=${level}
           windowSeconds=${windowSeconds}
           viewKey=${range.live ? 'live' : `${range.from}-${range.to}`}
         />
       </section>
+
+      <${FloorPlan} feed=${positionFeed} reconnectKey=${reconnects} />
 
       <div class="wide tables">
         <${DeviceTable} medium="wifi" title="Wi-Fi devices" version=${tableVersion} onError=${onError} />
