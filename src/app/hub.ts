@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { InProcessBus, SensorStatus } from '../adapters/transport/inProcessBus.ts';
 import type { WindowSummary } from '../core/model.ts';
-import type { DeviceQuery, DeviceRow, Store, WindowRow } from '../adapters/storage/store.ts';
+import type { DeviceQuery, DeviceRow, Store, WindowPeople, WindowRow } from '../adapters/storage/store.ts';
 import { renderTextExport } from '../adapters/http/exports.ts';
 import type { CountingParams } from '../core/occupancy/countingParams.ts';
 import { LiveLocator, type LiveFix } from '../core/positioning/liveLocator.ts';
@@ -77,6 +77,7 @@ export class Hub {
   readonly estimator: PeopleEstimator | undefined;
   readonly locator: LiveLocator | undefined;
   private pendingFixes: LiveFix[] = [];
+  private readonly pendingPeople = new Map<number, WindowPeople>();
   /** Time of the newest position located, for "current" views of replayed data. */
   latestFixT: number | null = null;
   private fixWrites: Promise<void> = Promise.resolve();
@@ -125,7 +126,12 @@ export class Hub {
         sensor.connected = true;
         this.framesReceived += summary.frames;
         this.lastWindowReceivedAt = this.now();
-        this.estimator?.accept(summary);
+        if (this.estimator !== undefined) {
+          // Estimated as each part arrives, so a burst of windows (a replay, an outbox draining
+          // after an outage) gets every window estimated before older ones leave the estimator.
+          this.estimator.accept(summary);
+          for (const row of this.estimator.update()) this.pendingPeople.set(row.windowStart, row);
+        }
         this.ingest.accept(summary);
       }),
       this.options.bus.subscribe('status', (status) => {
@@ -239,16 +245,12 @@ export class Hub {
   }
 
   private async announceWindow(windowStart: number): Promise<void> {
-    if (this.estimator !== undefined) {
-      const people = this.estimator.update();
+    if (this.pendingPeople.size > 0) {
+      const people = [...this.pendingPeople.values()].sort((a, b) => a.windowStart - b.windowStart);
+      this.pendingPeople.clear();
       await this.options.store.writeEstimates(people);
-      if (people.length > 0) {
-        const revised = await this.options.store.windows(
-          people[0]!.windowStart,
-          people.at(-1)!.windowStart + 1e-6,
-        );
-        this.emit('people', revised);
-      }
+      const revised = await this.options.store.windows(people[0]!.windowStart, people.at(-1)!.windowStart + 1e-6);
+      this.emit('people', revised);
     }
     const [row] = await this.options.store.windows(windowStart, windowStart + 1e-6);
     if (row !== undefined) this.emit('windowStored', row);
