@@ -8,6 +8,15 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
+/** The host name of a Host header (`127.0.0.1:8050`, `[::1]:8050`, `localhost`) is a loopback one. */
+export function isLoopbackHost(hostHeader: string | undefined): boolean {
+  if (hostHeader === undefined) return false;
+  const name = hostHeader.startsWith('[')
+    ? hostHeader.slice(1, hostHeader.indexOf(']'))
+    : hostHeader.replace(/:\d+$/, '');
+  return isLoopback(name);
+}
+
 /** Anyone on the network could read the dashboard: binding beyond loopback needs a token. */
 export function checkBindSecurity(host: string, token: string | undefined): void {
   if (!isLoopback(host) && (token === undefined || token.length === 0)) {

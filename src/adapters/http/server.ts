@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { Hub } from '../../app/hub.ts';
 import type { ApiError } from './apiTypes.ts';
-import { presentedToken, tokenMatches } from './auth.ts';
+import { isLoopbackHost, presentedToken, tokenMatches } from './auth.ts';
 import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
@@ -42,21 +42,36 @@ The API is at <a href="api/summary">api/summary</a>.</p>`;
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
 
-  if (options.token !== undefined) {
-    const token = options.token;
-    app.addHook('onRequest', async (request, reply) => {
-      if (!request.url.startsWith('/api/') && !request.url.startsWith('/metrics')) return;
-      const query = request.query as Record<string, unknown>;
-      if (!tokenMatches(token, presentedToken(request.headers.authorization, query['token']))) {
-        return sendError(
-          reply,
-          401,
-          'unauthorized',
-          'this hub requires a token: Authorization: Bearer <token> or ?token=',
-        );
-      }
-    });
-  }
+  const token = options.token;
+  // Checked on the route the request matched, never on the raw URL: '/%61pi/summary' routes to
+  // '/api/summary' and must not slip past a prefix test.
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.url;
+    if (token === undefined && !isLoopbackHost(request.headers.host)) {
+      // Without a token the hub listens on loopback only; another Host name there means DNS
+      // rebinding: a web page that made its own name point at 127.0.0.1.
+      return sendError(
+        reply,
+        403,
+        'forbidden-host',
+        'this hub answers loopback host names only (bind elsewhere with a token)',
+      );
+    }
+    if (request.method === 'POST' && request.headers['x-airtrace'] !== '1') {
+      // A custom header needs a CORS preflight, which this hub never grants: no cross-site POST.
+      return sendError(reply, 403, 'missing-header', 'POST requests need the header x-airtrace: 1');
+    }
+    if (token === undefined || route === '/healthz' || route === '/*' || route === '/') return;
+    const query = request.query as Record<string, unknown>;
+    if (!tokenMatches(token, presentedToken(request.headers.authorization, query['token']))) {
+      return sendError(
+        reply,
+        401,
+        'unauthorized',
+        'this hub requires a token: Authorization: Bearer <token> or ?token=',
+      );
+    }
+  });
 
   // One catch site, one reply shape: every error, expected or not, leaves as {error: {code, message}}.
   app.setErrorHandler(

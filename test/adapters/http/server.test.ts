@@ -133,7 +133,9 @@ test('CSV exports cannot run a formula, and keep the text', async () => {
 test('save writes the tables to a text file on the hub and changes the data state', async () => {
   const s = await setup();
   try {
-    const saved = (await s.app.inject({ method: 'POST', url: '/api/save' })).json() as {
+    const saved = (
+      await s.app.inject({ method: 'POST', url: '/api/save', headers: { 'x-airtrace': '1' } })
+    ).json() as {
       path: string;
       savedAt: number;
     };
@@ -152,7 +154,7 @@ test('save writes the tables to a text file on the hub and changes the data stat
 test('reset time zeroes minutes spent', async () => {
   const s = await setup();
   try {
-    await s.app.inject({ method: 'POST', url: '/api/reset-time' });
+    await s.app.inject({ method: 'POST', url: '/api/reset-time', headers: { 'x-airtrace': '1' } });
     const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
     assert.equal(summary.totals.averageMinutesSpent, 0);
     assert.equal(summary.totals.devices, 3);
@@ -258,6 +260,49 @@ test('a sensor whose last will says offline shows as offline at once', async () 
     const again = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
     assert.equal(again.site.sensors.find((x) => x.id === 's1')?.status, 'online');
     assert.equal(again.scanning, true);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the token cannot be dodged by percent-encoding the path', async () => {
+  const s = await setup('s3cret');
+  try {
+    for (const url of [
+      '/%61pi/summary',
+      '/%6Detrics',
+      '/api/%73ummary',
+      '/%61pi/export/wifi.csv',
+      '/%61pi/events',
+    ]) {
+      const response = await s.app.inject({ url });
+      assert.notEqual(response.statusCode, 200, url);
+    }
+    const reset = await s.app.inject({
+      method: 'POST',
+      url: '/%61pi/reset-time',
+      headers: { 'x-airtrace': '1' },
+    });
+    assert.equal(reset.statusCode, 401);
+    assert.equal((await s.app.inject({ url: '/healthz' })).statusCode, 200, 'health stays open');
+  } finally {
+    await s.close();
+  }
+});
+
+test('without a token: loopback Host names only, and no POST without the airtrace header', async () => {
+  const s = await setup();
+  try {
+    const rebound = await s.app.inject({ url: '/api/summary', headers: { host: 'evil.example:8050' } });
+    assert.equal(rebound.statusCode, 403);
+    assert.equal((rebound.json() as { error: { code: string } }).error.code, 'forbidden-host');
+    for (const host of ['127.0.0.1:8050', 'localhost:8050', '[::1]:8050']) {
+      assert.equal((await s.app.inject({ url: '/api/summary', headers: { host } })).statusCode, 200, host);
+    }
+    const csrf = await s.app.inject({ method: 'POST', url: '/api/reset-time' });
+    assert.equal(csrf.statusCode, 403);
+    const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
+    assert.equal(summary.totals.averageMinutesSpent, 1, 'nothing was reset');
   } finally {
     await s.close();
   }
