@@ -249,7 +249,10 @@ export class Hub {
       const people = [...this.pendingPeople.values()].sort((a, b) => a.windowStart - b.windowStart);
       this.pendingPeople.clear();
       await this.options.store.writeEstimates(people);
-      const revised = await this.options.store.windows(people[0]!.windowStart, people.at(-1)!.windowStart + 1e-6);
+      const revised = await this.options.store.windows(
+        people[0]!.windowStart,
+        people.at(-1)!.windowStart + 1e-6,
+      );
       this.emit('people', revised);
     }
     const [row] = await this.options.store.windows(windowStart, windowStart + 1e-6);

@@ -17,6 +17,11 @@ export class HubIngest {
   private pending: WindowSummary[] = [];
   private chain: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /** The outcome of each accepted sensor window, for callers that must know it was stored. */
+  private readonly outcomes = new Map<
+    WindowSummary,
+    { promise: Promise<void>; settle: (error?: unknown) => void }
+  >();
 
   constructor(
     private readonly store: Store,
@@ -26,8 +31,23 @@ export class HubIngest {
 
   accept(summary: WindowSummary): void {
     this.counters.sensorWindows++;
+    let settle!: (error?: unknown) => void;
+    const promise = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    promise.catch(() => {}); // a caller that never asks must not see an unhandled rejection
+    this.outcomes.set(summary, { promise, settle });
     this.pending.push(summary);
     if (this.pending.length === 1) this.chain = this.chain.then(() => this.drain());
+  }
+
+  /**
+   * Resolves when this sensor window is stored (or was a duplicate of a stored one), rejects when
+   * its write failed: what an MQTT acknowledgement must wait for. Ask right after `accept`: once
+   * settled, a window is forgotten (and then resolves at once).
+   */
+  stored(summary: WindowSummary): Promise<void> {
+    return this.outcomes.get(summary)?.promise ?? Promise.resolve();
   }
 
   /**
@@ -58,10 +78,19 @@ export class HubIngest {
           this.counters.stored += result.stored;
           this.counters.duplicates += result.duplicates;
           if (result.stored > 0) await this.onStored(parts[0]!.windowStart);
+          this.settle(parts);
         } catch (error) {
           this.failure ??= error;
+          this.settle(parts, error);
         }
       }
+    }
+  }
+
+  private settle(parts: readonly WindowSummary[], error?: unknown): void {
+    for (const part of parts) {
+      this.outcomes.get(part)?.settle(error);
+      this.outcomes.delete(part);
     }
   }
 }

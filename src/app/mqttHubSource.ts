@@ -19,7 +19,7 @@ export function mqttHubSource(config: AirtraceConfig, log: (line: string) => voi
       connections: mqtt.hubConnections,
       log,
     });
-    const detach = forwardToBus(subscriber, bus, () => hub.ingest.flush());
+    const detach = forwardToBus(subscriber, bus, (summary) => hub.ingest.stored(summary));
     hub.addMetrics(() => [
       {
         name: 'airtrace_mqtt_messages_rejected_total',

@@ -1,3 +1,4 @@
+import type { WindowSummary } from '../../core/model.ts';
 import type { InProcessBus } from './inProcessBus.ts';
 import type { WindowSubscriber } from './transport.ts';
 
@@ -10,11 +11,11 @@ import type { WindowSubscriber } from './transport.ts';
 export function forwardToBus(
   subscriber: WindowSubscriber,
   bus: InProcessBus,
-  settled: () => Promise<void> = async () => {},
+  settled: (summary: WindowSummary) => Promise<void> = async () => {},
 ): () => void {
   const offWindow = subscriber.onWindow(async (summary) => {
     bus.publish('window', summary);
-    await settled();
+    await settled(summary);
   });
   const offStatus = subscriber.onStatus((status) => bus.publish('status', status));
   return () => {

@@ -7,7 +7,7 @@ export function ingestInto(subscriber: WindowSubscriber, store: Store): HubInges
   const ingest = new HubIngest(store);
   subscriber.onWindow(async (summary) => {
     ingest.accept(summary);
-    await ingest.flush();
+    await ingest.stored(summary);
   });
   return ingest;
 }
