@@ -28,9 +28,15 @@ export interface WindowerCounters {
   windowsEmitted: number;
 }
 
+/**
+ * A device lists a handful of SSIDs and fingerprints; a hostile one may send thousands, which
+ * would swell its window past what the transport carries. Beyond this many, values are dropped.
+ */
+const MAX_DISTINCT_PER_DEVICE = 32;
+
 /** Appends when absent. These lists hold a handful of values, where an array beats a Set. */
 function addDistinct<T>(list: T[], value: T): void {
-  if (!list.includes(value)) list.push(value);
+  if (list.length < MAX_DISTINCT_PER_DEVICE && !list.includes(value)) list.push(value);
 }
 
 class DeviceAccumulator {
@@ -101,6 +107,24 @@ interface SensorState {
   closedBefore: number;
   /** End of the earliest open window: nothing closes before time passes it. */
   nextDue: number;
+}
+
+/**
+ * Some devices put their own address in their name (`ShellyPlus1-AABBCCDDEEFF`). Names and SSIDs
+ * leave the sensor, the address must not: every spelling of it (with or without separators, in
+ * either byte order) is replaced.
+ */
+export function redactAddress(text: string, mac: string): string {
+  const bytes = mac.split(':');
+  const lower = text.toLowerCase();
+  // Every spelling holds the first and the last byte: most texts are ruled out without a regex.
+  if (!lower.includes(bytes[0]!) || !lower.includes(bytes[5]!)) return text;
+  const spellings = [bytes, [...bytes].reverse()].flatMap((order) => [
+    order.join(''),
+    order.join('[:\\-_. ]?'),
+  ]);
+  const pattern = new RegExp(spellings.map((x) => `(${x})`).join('|'), 'gi');
+  return text.replace(pattern, '[address]');
 }
 
 /** A BLE address the device rotates for privacy; public and static random addresses stay put. */
@@ -234,7 +258,7 @@ export class Windower {
         vendor,
         frames: acc.frames,
         rssi: acc.rssi.stats(),
-        ssids: acc.ssids,
+        ssids: acc.ssids.map((ssid) => redactAddress(ssid, mac)),
         frameTypes: acc.frameTypes,
         ieFingerprints: acc.fingerprints,
         channels: acc.channels,
@@ -244,7 +268,7 @@ export class Windower {
       if (acc.seqFirst !== undefined) device.seqFirst = acc.seqFirst;
       if (acc.seqLast !== undefined) device.seqLast = acc.seqLast;
       if (acc.addressType !== undefined) device.addressType = acc.addressType;
-      if (acc.name !== undefined) device.name = acc.name;
+      if (acc.name !== undefined) device.name = redactAddress(acc.name, mac);
       devices.push(device);
     }
     return {

@@ -144,3 +144,32 @@ test('a scanning sensor that hears nothing still gets its (empty) window', () =>
   windower.flush();
   assert.equal(out.length, 1);
 });
+
+test('a device naming itself after its own address does not carry the address out', () => {
+  const { out, windower } = collect();
+  windower.add(
+    obs(5, 'a4:cf:12:34:56:78', -60, {
+      medium: 'ble',
+      name: 'ShellyPlus1-A4CF12345678',
+      addressType: 'public',
+    }),
+  );
+  windower.add(obs(6, 'a4:cf:12:34:56:78', -60, { ssid: 'esp-78:56:34:12:cf:a4' }));
+  windower.add(obs(7, 'de:ad:be:ef:00:01', -60, { ssid: 'plain' }));
+  windower.flush();
+  const json = JSON.stringify(out).toLowerCase();
+  assert.ok(!json.includes('a4cf12345678') && !json.includes('785634'), json);
+  const shelly = out[0]!.devices.find((d) => d.deviceId === 'h(a4:cf:12:34:56:78)')!;
+  assert.equal(shelly.name, 'ShellyPlus1-[address]');
+  assert.deepEqual(shelly.ssids, ['esp-[address]']);
+  assert.deepEqual(out[0]!.devices.find((d) => d.deviceId === 'h(de:ad:be:ef:00:01)')!.ssids, ['plain']);
+});
+
+test('a device sending thousands of SSIDs keeps a bounded list', () => {
+  const { out, windower } = collect();
+  for (let i = 0; i < 5000; i++)
+    windower.add(obs(5 + i / 1000, '00:11:22:33:44:55', -60, { ssid: `net-${i}` }));
+  windower.flush();
+  assert.equal(out[0]!.devices[0]!.ssids.length, 32);
+  assert.equal(out[0]!.devices[0]!.frames, 5000);
+});
