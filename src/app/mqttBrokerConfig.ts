@@ -44,3 +44,15 @@ export function brokerOptions(mqtt: MqttConfig): MqttBrokerOptions {
 export function topicScope(config: AirtraceConfig, mqtt: MqttConfig): TopicScope {
   return { prefix: mqtt.topicPrefix, site: config.site.id };
 }
+
+/** The broker URL for logs and messages: user and password left out. */
+export function displayBrokerUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//');
+  }
+}

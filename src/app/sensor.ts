@@ -58,6 +58,9 @@ export class Sensor {
   private ble: BluezScanner | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private scanning = false;
+  private wantScanning = false;
+  private scanChange: Promise<void> = Promise.resolve();
+  private wifiCaptureUp = false;
   private lastFrame: { t: number; wall: number } | undefined;
   private readonly now: () => number;
 
@@ -108,7 +111,7 @@ export class Sensor {
         onObservation: (o) => this.observe(o),
         onEvent: (event) => {
           const line = describeBluezEvent(event);
-          if (line !== undefined) this.options.log(`Bluetooth: ${line}`);
+          if (line !== undefined) this.options.log(line);
         },
       });
       void this.ble.start();
@@ -120,6 +123,8 @@ export class Sensor {
     this.ticker = undefined;
     await this.ble?.stop();
     this.ble = undefined;
+    this.wantScanning = false;
+    await this.scanChange;
     await this.setScanning(false);
     this.windower.flush();
     this.positioningWindower?.flush();
@@ -133,9 +138,16 @@ export class Sensor {
 
   private tick(): void {
     const scanning = dutyPhase(this.now(), this.options.scan).scanning;
-    if (scanning !== this.scanning) void this.setScanning(scanning);
+    if (scanning !== this.wantScanning) {
+      this.wantScanning = scanning;
+      // One change at a time: a scan must not start while the last one's capture is stopping.
+      this.scanChange = this.scanChange.then(() => this.setScanning(scanning));
+    }
     const t = this.streamNow();
-    if (this.scanning) this.windower.touch(this.options.sensorId, t);
+    // An empty window says "nobody around": only a capture that is running may say so.
+    if (this.scanning && (this.wifiCaptureUp || this.ble?.running === true)) {
+      this.windower.touch(this.options.sensorId, t);
+    }
     this.windower.advanceTo(t);
     this.positioningWindower?.advanceTo(t);
   }
@@ -177,14 +189,18 @@ export class Sensor {
   }
 
   private async stopCapture(): Promise<void> {
-    this.hopper?.stop();
+    const { hopper, capture } = this;
     this.hopper = undefined;
-    await this.capture?.stop();
     this.capture = undefined;
+    hopper?.stop();
+    await capture?.stop();
+    this.wifiCaptureUp = false;
   }
 
   private reportCaptureEvent(event: CaptureEvent): void {
     const log = this.options.log;
+    if (event.type === 'started') this.wifiCaptureUp = true;
+    if (event.type === 'failed' || event.type === 'stopped') this.wifiCaptureUp = false;
     switch (event.type) {
       case 'failed':
         log(`Wi-Fi capture: ${event.failure.message}. Fix: ${event.failure.fix}`);

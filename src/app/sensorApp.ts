@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { AirtraceConfig } from '../config/config.ts';
+import { ConfigError } from '../config/loadConfig.ts';
 import { MqttWindowPublisher } from '../adapters/transport/mqttPublisher.ts';
 import { FileOutbox } from '../adapters/transport/outbox.ts';
 import { brokerOptions, requireMqtt, topicScope } from './mqttBrokerConfig.ts';
@@ -21,6 +22,13 @@ export async function startSensorApp(
   log: (line: string) => void,
 ): Promise<RunningSensor> {
   const mqtt = requireMqtt(config, 'sensor');
+  if (config.site.key === undefined) {
+    // Each sensor would make up its own key, and one device would have a different id at each.
+    throw new ConfigError(
+      'the sensors of a site must share site.key, or one device gets a different id at each sensor: ' +
+        'generate one with `openssl rand -hex 32` and put it under site: in the config of every sensor',
+    );
+  }
   const sensorId = config.sensor.id;
   const publisher = new MqttWindowPublisher({
     broker: brokerOptions(mqtt),

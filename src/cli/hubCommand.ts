@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { displayBrokerUrl } from '../app/mqttBrokerConfig.ts';
 import { openStore } from '../adapters/storage/openStore.ts';
 import { startHubApp } from '../app/hubApp.ts';
 import { mqttHubSource } from '../app/mqttHubSource.ts';
@@ -29,7 +30,7 @@ export function hubCommand(): Command {
     const store = await openStore(config.hub.db);
     const running = await startHubApp({ config, store, log, attachSource: mqttHubSource(config, log) });
     process.stdout.write(
-      `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${config.mqtt?.url})\n`,
+      `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`,
     );
     await untilSignal();
     await running.stop();

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { displayBrokerUrl } from '../app/mqttBrokerConfig.ts';
 import { startSensorApp } from '../app/sensorApp.ts';
 import {
   addConfigFlag,
@@ -27,7 +28,7 @@ export function sensorCommand(): Command {
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const running = await startSensorApp(config, log);
     process.stdout.write(
-      `airtrace sensor ${config.sensor.id}: publishing to ${config.mqtt?.url} as site ${config.site.id}\n`,
+      `airtrace sensor ${config.sensor.id}: publishing to ${displayBrokerUrl(config.mqtt?.url ?? '')} as site ${config.site.id}\n`,
     );
     await untilSignal();
     await running.stop();

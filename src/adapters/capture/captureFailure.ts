@@ -18,7 +18,7 @@ const PATTERNS: { kind: CaptureFailure['kind']; test: RegExp; message: string; f
     message: 'the adapter cannot be put into monitor mode',
     fix:
       'use an adapter whose driver supports monitor mode (`iw list` shows "monitor" under "Supported interface modes"), ' +
-      'or create a monitor interface yourself (`iw dev wlan0 interface add mon0 type monitor`) and pass --no-monitor-flag',
+      'or create a monitor interface yourself (`iw dev wlan0 interface add mon0 type monitor`) and pass --no-monitor-mode',
   },
   {
     kind: 'not-permitted',

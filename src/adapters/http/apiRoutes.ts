@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Medium } from '../../core/model.ts';
 import type { ApiDevices, ApiSummary, ApiWindows } from './apiTypes.ts';
 import { estimateOf, toApiDevice, toApiWindow } from './apiMapping.ts';
-import { descending, optionalNumber, searchText, sortKey } from './queryParams.ts';
+import { descending, optionalInteger, optionalNumber, searchText, sortKey } from './queryParams.ts';
 import { RequestError, type ServerOptions } from './server.ts';
 
 const MEDIUM_BY_PATH: Record<string, Medium> = { wifi: 'wifi', bluetooth: 'ble' };
@@ -87,8 +87,8 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
     const { total, rows } = await hub.store.devices({
       medium,
       descending: descending(query),
-      limit: optionalNumber(query, 'limit', 1, 1000) ?? 50,
-      offset: optionalNumber(query, 'offset', 0) ?? 0,
+      limit: optionalInteger(query, 'limit', 1, 1000) ?? 50,
+      offset: optionalInteger(query, 'offset', 0, 1e9) ?? 0,
       ...(sort === undefined ? {} : { sort }),
       ...(search === undefined ? {} : { search }),
     });

@@ -5,6 +5,7 @@ import { toApiPosition, toApiWindow } from './apiMapping.ts';
 
 /** Proxies and browsers drop an idle stream; a comment line every so often keeps it open. */
 const HEARTBEAT_MS = 15_000;
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 /** Server-Sent Events: every stored window, scan status, save and reset, as they happen. */
 export function registerEventRoute(app: FastifyInstance, hub: Hub): void {
@@ -18,6 +19,12 @@ export function registerEventRoute(app: FastifyInstance, hub: Hub): void {
       'x-accel-buffering': 'no',
     });
     const send = <K extends keyof ApiEvents>(event: K, data: ApiEvents[K]) => {
+      // A client that stopped reading (a sleeping laptop) must not make the hub buffer forever:
+      // drop it; EventSource reconnects by itself and the page refetches.
+      if (out.writableLength > MAX_BUFFERED_BYTES) {
+        out.destroy();
+        return;
+      }
       out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     out.write('retry: 3000\n\n');

@@ -51,3 +51,11 @@ export function searchText(query: Query): string | undefined {
     throw new RequestError(400, 'bad-request', 'search must be text of at most 200 characters');
   return raw;
 }
+
+export function optionalInteger(query: Query, name: string, min: number, max: number): number | undefined {
+  const value = optionalNumber(query, name, min, max);
+  if (value !== undefined && !Number.isInteger(value)) {
+    throw new RequestError(400, 'bad-request', `${name} must be a whole number between ${min} and ${max}`);
+  }
+  return value;
+}
