@@ -61,7 +61,7 @@ export class LiveCapture {
 
   start(): void {
     this.stopping = false;
-    this.running = this.runOnce();
+    this.running = this.supervise();
   }
 
   async stop(): Promise<void> {
@@ -77,10 +77,44 @@ export class LiveCapture {
     this.options.onEvent?.(event);
   }
 
-  private async runOnce(): Promise<void> {
+  /**
+   * One loop for the life of the capture, not a chain of restarts: a capture that fails every
+   * minute for months must not pile up finished processes and their buffers.
+   */
+  private async supervise(): Promise<void> {
+    let downSince: number | undefined;
+    while (!this.stopping) {
+      const startedAt = this.now();
+      const outcome = await this.runOnce(() => {
+        if (downSince !== undefined) this.emit({ type: 'gap', from: downSince, to: this.now() });
+        downSince = undefined;
+      });
+      if (this.stopping) break;
+      const stoppedAt = this.now();
+      downSince ??= stoppedAt;
+      this.emit({ type: 'failed', failure: classifyCaptureFailure(this.tool, outcome.stderr, outcome.errorCode), stderr: outcome.stderrWithStatus });
+      if (stoppedAt - startedAt > 60) this.attempt = 0;
+      this.attempt++;
+      const delayMs = Math.min(
+        (this.options.initialBackoffMs ?? 1000) * 2 ** (this.attempt - 1),
+        this.options.maxBackoffMs ?? 60_000,
+      );
+      this.emit({ type: 'restarting', delayMs, attempt: this.attempt });
+      await new Promise<void>((resolve) => {
+        this.wakeFromBackoff = resolve;
+        this.restartTimer = setTimeout(resolve, delayMs);
+      });
+      this.wakeFromBackoff = undefined;
+    }
+    this.emit({ type: 'stopped' });
+  }
+
+  /** Runs the capture tool once, to its exit; `onStarted` runs once it is up. */
+  private async runOnce(
+    onStarted: () => void,
+  ): Promise<{ stderr: string; stderrWithStatus: string; errorCode: string | undefined }> {
     const spawn = this.options.spawn ?? nodeSpawn;
     const args = captureArguments(this.tool, this.options.interface, this.options.monitorMode ?? true);
-    const startedAt = this.now();
     const child = spawn(this.tool, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let stderr = '';
@@ -95,6 +129,7 @@ export class LiveCapture {
     const error = await spawnError;
     if (error === undefined) {
       this.emit({ type: 'started', pid: child.pid });
+      onStarted();
       const result = await readCaptureStream(child.stdout, {
         sensorId: this.options.sensorId,
         onObservation: this.options.onObservation,
@@ -104,36 +139,10 @@ export class LiveCapture {
     }
     const code = error === undefined ? await exited : null;
     this.child = undefined;
-    if (this.stopping) {
-      this.emit({ type: 'stopped' });
-      return;
-    }
-    const stoppedAt = this.now();
-    this.emit({
-      type: 'failed',
-      failure: classifyCaptureFailure(this.tool, stderr, error?.code),
-      stderr: `${stderr}${code === null ? '' : `\n(exit status ${code})`}`.trim(),
-    });
-    if (stoppedAt - startedAt > 60) this.attempt = 0;
-    this.attempt++;
-    const delayMs = Math.min(
-      (this.options.initialBackoffMs ?? 1000) * 2 ** (this.attempt - 1),
-      this.options.maxBackoffMs ?? 60_000,
-    );
-    this.emit({ type: 'restarting', delayMs, attempt: this.attempt });
-    await new Promise<void>((resolve) => {
-      this.wakeFromBackoff = resolve;
-      this.restartTimer = setTimeout(resolve, delayMs);
-    });
-    this.wakeFromBackoff = undefined;
-    if (this.stopping) {
-      this.emit({ type: 'stopped' });
-      return;
-    }
-    const gap = { from: stoppedAt, to: this.now() };
-    const next = this.runOnce();
-    this.emit({ type: 'gap', ...gap });
-    this.running = next;
-    await next;
+    return {
+      stderr,
+      stderrWithStatus: `${stderr}${code === null ? '' : `\n(exit status ${code})`}`.trim(),
+      errorCode: error?.code,
+    };
   }
 }
