@@ -78,12 +78,16 @@ export class Hub {
   readonly locator: LiveLocator | undefined;
   private pendingFixes: LiveFix[] = [];
   private readonly pendingPeople = new Map<number, WindowPeople>();
+  /** Windows refused for their timing, by reason. */
+  readonly rejectedWindows: Record<string, number> = {};
   /** Time of the newest position located, for "current" views of replayed data. */
   latestFixT: number | null = null;
   private fixWrites: Promise<void> = Promise.resolve();
   private readonly sensors = new Map<string, SensorState>();
   private readonly listeners = new Set<Partial<HubEvents>>();
   private unsubscribe: (() => void)[] = [];
+  private positioningTimer: NodeJS.Timeout | undefined;
+  private lastPositioningPartAt = -Infinity;
   private savedAt: number | null = null;
   private savedPath: string | null = null;
   private readonly now: () => number;
@@ -113,8 +117,30 @@ export class Hub {
   }
 
   start(): void {
+    const positioning = this.options.positioning;
+    if (positioning !== undefined) {
+      // A window is located once parts of later windows arrive; when the sensors fall quiet
+      // (nobody around, or the last frames of a replay), the clock closes it instead.
+      this.positioningTimer = setInterval(() => {
+        if (this.now() - this.lastPositioningPartAt > 2 * positioning.windowSeconds) {
+          this.locator?.flush();
+          this.storePendingFixes();
+        }
+      }, positioning.windowSeconds * 1000);
+      this.positioningTimer.unref();
+    }
     this.unsubscribe = [
       this.options.bus.subscribe('window', (summary) => {
+        const problem = this.checkTiming(summary);
+        if (problem !== undefined) {
+          this.rejectedWindows[problem] = (this.rejectedWindows[problem] ?? 0) + 1;
+          if (this.rejectedWindows[problem] === 1) {
+            this.options.log?.(
+              `refused a window from ${summary.sensorId}: ${problem} (counted in /metrics from now on)`,
+            );
+          }
+          return;
+        }
         const sensor = this.sensor(summary.sensorId);
         if (summary.purpose === 'positioning') {
           sensor.lastHeardAt = this.now();
@@ -147,10 +173,29 @@ export class Hub {
   async stop(): Promise<void> {
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
+    clearInterval(this.positioningTimer);
     this.locator?.flush();
     this.storePendingFixes();
     await this.fixWrites;
     await this.ingest.flush();
+  }
+
+  /**
+   * A window must have the site's length, start on its boundary and not lie in the future (a
+   * sensor with a wrong clock would otherwise become "the latest window" for a year).
+   */
+  private checkTiming(summary: WindowSummary): string | undefined {
+    const length =
+      summary.purpose === 'positioning'
+        ? this.options.positioning?.windowSeconds
+        : this.options.windowSeconds;
+    if (length === undefined) return undefined; // positioning windows without a site are ignored anyway
+    const duration = summary.windowEnd - summary.windowStart;
+    if (Math.abs(duration - length) > 1e-6) return `window length ${duration} s, not ${length} s`;
+    const offset = summary.windowStart / length - Math.round(summary.windowStart / length);
+    if (Math.abs(offset) > 1e-6) return `window start not on a ${length} s boundary`;
+    if (summary.windowStart > this.now() + 600) return 'window in the future (check the sensor clock)';
+    return undefined;
   }
 
   /** Resolves when the positions located so far are stored. */
@@ -161,6 +206,7 @@ export class Hub {
 
   private locate(summary: WindowSummary): void {
     if (this.locator === undefined) return;
+    this.lastPositioningPartAt = this.now();
     this.locator.accept(summary);
     this.storePendingFixes();
   }

@@ -92,7 +92,11 @@ export class LiveCapture {
       if (this.stopping) break;
       const stoppedAt = this.now();
       downSince ??= stoppedAt;
-      this.emit({ type: 'failed', failure: classifyCaptureFailure(this.tool, outcome.stderr, outcome.errorCode), stderr: outcome.stderrWithStatus });
+      this.emit({
+        type: 'failed',
+        failure: classifyCaptureFailure(this.tool, outcome.stderr, outcome.errorCode),
+        stderr: outcome.stderrWithStatus,
+      });
       if (stoppedAt - startedAt > 60) this.attempt = 0;
       this.attempt++;
       const delayMs = Math.min(

@@ -69,6 +69,15 @@ export function hubMetrics(hub: Hub, now: number): MetricSample[] {
       value: hub.lastWindowReceivedAt === null ? NaN : now - hub.lastWindowReceivedAt,
     },
   ];
+  for (const [reason, n] of Object.entries(hub.rejectedWindows)) {
+    samples.push({
+      name: 'airtrace_windows_refused_total',
+      help: 'Windows refused for their timing',
+      type: 'counter',
+      value: n,
+      labels: { reason },
+    });
+  }
   for (const s of sensors) {
     samples.push({
       name: 'airtrace_sensor_scanning',

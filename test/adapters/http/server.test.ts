@@ -307,3 +307,26 @@ test('without a token: loopback Host names only, and no POST without the airtrac
     await s.close();
   }
 });
+
+test('windows of the wrong length, off the boundary or from the future are refused and counted', async () => {
+  const s = await setup();
+  try {
+    const now = Date.now() / 1000;
+    const future = Math.floor(now / 60) * 60 + 365 * 86_400;
+    s.bus.publish('window', { ...window(1020, [device('x', [])]), windowEnd: 1050 });
+    s.bus.publish('window', { ...window(1020, [device('x', [])]), windowStart: 1030, windowEnd: 1090 });
+    s.bus.publish('window', window(future, [device('x', [])]));
+    await s.hub.ingest.flush();
+    const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
+    assert.equal(summary.current?.windowStart, 960, 'the latest window is still the real one');
+    const metrics = (await s.app.inject({ url: '/metrics' })).body;
+    assert.match(metrics, /airtrace_windows_refused_total\{reason="window length 30 s, not 60 s"\} 1/);
+    assert.match(metrics, /airtrace_windows_refused_total\{reason="window start not on a 60 s boundary"\} 1/);
+    assert.match(
+      metrics,
+      /airtrace_windows_refused_total\{reason="window in the future \(check the sensor clock\)"\} 1/,
+    );
+  } finally {
+    await s.close();
+  }
+});
