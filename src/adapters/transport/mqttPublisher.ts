@@ -55,7 +55,15 @@ export class MqttWindowPublisher implements WindowPublisher {
   private readonly statusTopic: string;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
-  private readonly tally = { windows: 0, acknowledged: 0, oversized: 0, statuses: 0, connects: 0 };
+  private readonly tally = {
+    windows: 0,
+    acknowledged: 0,
+    oversized: 0,
+    statuses: 0,
+    connects: 0,
+    transient: 0,
+    transientDropped: 0,
+  };
 
   constructor(private readonly options: MqttPublisherOptions) {
     this.statusTopic = sensorTopic(options.scope, options.sensorId, 'status');
@@ -107,6 +115,18 @@ export class MqttWindowPublisher implements WindowPublisher {
 
   async publishWindow(summary: WindowSummary): Promise<void> {
     const payload = encodeWindow(summary);
+    if (summary.purpose === 'positioning') {
+      // Live positions are worth nothing late: QoS 0, no outbox, dropped while the broker is away,
+      // so an outage never pushes counting windows out of the outbox.
+      const client = this.client;
+      if (client === undefined || !client.connected || this.stopping) {
+        this.tally.transientDropped++;
+        return;
+      }
+      client.publish(sensorTopic(this.options.scope, summary.sensorId, 'window'), payload, { qos: 0 });
+      this.tally.transient++;
+      return;
+    }
     const limit = this.options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
     const size = Buffer.byteLength(payload);
     if (size > limit) {

@@ -30,6 +30,9 @@ export interface PublisherCounters {
   statuses: number;
   /** Connections made to the broker; above 1 means it went away and came back. */
   connects: number;
+  /** Positioning windows sent at QoS 0, and those dropped because the broker was away. */
+  transient?: number;
+  transientDropped?: number;
 }
 
 export interface WindowPublisher {

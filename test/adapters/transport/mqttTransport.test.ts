@@ -321,3 +321,39 @@ test('MQTT: TLS with a private CA and a username and password', { skip: SKIP_NO_
     await broker.stop();
   }
 });
+
+test(
+  'MQTT: positioning windows go out at QoS 0 past the outbox, and are dropped, not queued, while offline',
+  { skip: SKIP_NO_MQTT },
+  async () => {
+    const harness = mqttHarness(MQTT_URL);
+    const hub = harness.subscriber();
+    const publisher = harness.publisher('pi-pos');
+    const received: WindowSummary[] = [];
+    hub.onWindow((w) => void received.push(w));
+    try {
+      await hub.start();
+      await publisher.publishWindow({
+        ...syntheticWindow('pi-pos', 2, 3),
+        windowEnd: 4,
+        purpose: 'positioning',
+      });
+      assert.equal(publisher.counters.transientDropped, 1, 'not connected yet: dropped');
+      await publisher.start();
+      await waitFor('the publisher to connect', async () => publisher.counters.connects > 0);
+      await publisher.publishWindow({
+        ...syntheticWindow('pi-pos', 4, 3),
+        windowEnd: 6,
+        purpose: 'positioning',
+      });
+      await waitFor('the positioning window', async () => received.length === 1);
+      assert.equal(received[0]!.purpose, 'positioning');
+      assert.equal(publisher.counters.outboxDepth, 0, 'never in the outbox');
+      assert.equal(publisher.counters.transient, 1);
+    } finally {
+      await publisher.stop();
+      await hub.stop();
+      await harness.close();
+    }
+  },
+);
