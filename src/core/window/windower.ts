@@ -115,9 +115,16 @@ interface SensorState {
  * either byte order) is replaced.
  */
 export function redactAddress(text: string, mac: string): string {
+  // An address is 12 hex digits: texts with fewer are ruled out without allocating anything.
+  let hexDigits = 0;
+  for (let i = 0; i < text.length && hexDigits < 12; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) hexDigits++;
+  }
+  if (hexDigits < 12) return text;
   const bytes = mac.split(':');
   const lower = text.toLowerCase();
-  // Every spelling holds the first and the last byte: most texts are ruled out without a regex.
+  // Every spelling holds the first and the last byte.
   if (!lower.includes(bytes[0]!) || !lower.includes(bytes[5]!)) return text;
   const spellings = [bytes, [...bytes].reverse()].flatMap((order) => [
     order.join(''),
