@@ -29,7 +29,9 @@ const results: BenchResult[] = [];
 for (const [name, load] of Object.entries(benches)) {
   if (selected.length > 0 && !selected.includes(name)) continue;
   process.stderr.write(`bench ${name}\n`);
-  for (const result of await (await load())(outDir, log)) {
+  for (const result of await (
+    await load()
+  )(outDir, log)) {
     results.push(result);
     process.stdout.write(`${formatResult(result)}\n`);
   }

@@ -3,7 +3,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCaptureStream } from '../adapters/capture/captureSource.ts';
 import { type CountingConfig, countingParamsOf } from '../config/countingConfig.ts';
-import { createMacHasher } from '../core/identity/keyedHash.ts';
+import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
 import { vendorOfDevice } from '../core/identity/vendor.ts';
 import type { Observation, WindowSummary } from '../core/model.ts';
 import type { CountingParams } from '../core/occupancy/countingParams.ts';
@@ -69,7 +69,7 @@ export async function loadCaptures(
   paths: readonly string[],
   options: LoadOptions = {},
 ): Promise<LoadedCaptures> {
-  const hashMac = createMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32)));
+  const hashMac = createNodeMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32)));
   const sightings: Sighting[] = [];
   const recordings: Recording[] = [];
   const failures: LoadedCaptures['failures'] = [];

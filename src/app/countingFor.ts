@@ -1,6 +1,6 @@
 import type { AirtraceConfig } from '../config/config.ts';
 import { countingParamsOf, loadCountingConfig } from '../config/countingConfig.ts';
-import { createMacHasher } from '../core/identity/keyedHash.ts';
+import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
 import { defaultCountingParams, type CountingParams } from '../core/occupancy/countingParams.ts';
 
 /**
@@ -11,5 +11,5 @@ export function countingFor(config: AirtraceConfig, siteKey: Uint8Array): Counti
   const choice = config.hub.counting;
   if (choice === 'off') return undefined;
   if (choice === 'default') return defaultCountingParams();
-  return countingParamsOf(loadCountingConfig(choice), createMacHasher(siteKey));
+  return countingParamsOf(loadCountingConfig(choice), createNodeMacHasher(siteKey));
 }

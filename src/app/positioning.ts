@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { Transform, pipeline } from 'node:stream';
 import { type ProbeLogStats, describeSkipped, readProbeLogStream } from '../adapters/capture/probeLog.ts';
 import { type Site, formatSiteIssues, loadSite, positioningSites, zoneAt } from '../config/site.ts';
-import { createMacHasher } from '../core/identity/keyedHash.ts';
+import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
 import type { Observation } from '../core/model.ts';
 import type { Point2 } from '../core/positioning/geometry.ts';
 import { type FloorSite, floorOf, locateWindows } from '../core/positioning/locate.ts';
@@ -189,7 +189,7 @@ export function recordingsTruthLookup(
 
 /** Device ids: the keyed hash of the MAC, with a random key (ids good for this run only) without one. */
 export function deviceHasher(siteKey?: Uint8Array): (mac: string) => string {
-  const hash = createMacHasher(siteKey ?? new Uint8Array(randomBytes(32)));
+  const hash = createNodeMacHasher(siteKey ?? new Uint8Array(randomBytes(32)));
   const cache = new Map<string, string>();
   return (mac) => {
     let id = cache.get(mac);

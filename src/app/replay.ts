@@ -37,7 +37,7 @@ export interface ReplayReport {
 function openInput(input: ReplayInput, stdin: AsyncIterable<Uint8Array> | undefined) {
   if (input.path === '-') return { chunks: stdin ?? process.stdin, totalBytes: undefined };
   const totalBytes = statSync(input.path).size;
-  return { chunks: createReadStream(input.path, { highWaterMark: 1 << 16 }), totalBytes };
+  return { chunks: createReadStream(input.path, { highWaterMark: 1 << 18 }), totalBytes };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createMacHasher } from '../core/identity/keyedHash.ts';
+import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
 import { vendorOfDevice } from '../core/identity/vendor.ts';
 import type { WindowSummary } from '../core/model.ts';
 import { Windower } from '../core/window/windower.ts';
@@ -21,7 +21,7 @@ export function createSensorWindower(options: SensorWindowerOptions): Windower {
     windowSeconds: options.windowSeconds,
     ...(options.latenessSeconds === undefined ? {} : { latenessSeconds: options.latenessSeconds }),
     ...(options.purpose === undefined ? {} : { purpose: options.purpose }),
-    hashMac: createMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32))),
+    hashMac: createNodeMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32))),
     vendorOf: (device) => vendorOfDevice(device, oui),
     onWindow: options.onWindow,
   });

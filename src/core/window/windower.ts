@@ -43,7 +43,10 @@ class DeviceAccumulator {
   frames = 0;
   readonly rssi = new RssiAccumulator();
   readonly ssids: string[] = [];
-  readonly frameTypes: Record<string, number> = {};
+  /** Most devices send one kind of frame: kept as a pair, a record only for the others. */
+  private firstType: string;
+  private firstTypeCount = 0;
+  private otherTypes: Record<string, number> | undefined;
   readonly fingerprints: string[] = [];
   readonly channels: number[] = [];
   firstSeen: number;
@@ -57,16 +60,29 @@ class DeviceAccumulator {
   constructor(
     readonly medium: Medium,
     t: number,
+    frameType: string,
   ) {
     this.firstSeen = t;
     this.lastSeen = t;
+    this.firstType = frameType;
+  }
+
+  get frameTypes(): Record<string, number> {
+    const types: Record<string, number> = { [this.firstType]: this.firstTypeCount };
+    if (this.otherTypes !== undefined)
+      for (const [type, n] of Object.entries(this.otherTypes)) types[type] = n;
+    return types;
   }
 
   add(o: Observation): void {
     this.frames++;
     if (o.rssi !== undefined) this.rssi.add(o.rssi);
     if (o.ssid !== undefined && o.ssid !== '') addDistinct(this.ssids, o.ssid);
-    this.frameTypes[o.frameType] = (this.frameTypes[o.frameType] ?? 0) + 1;
+    if (o.frameType === this.firstType) this.firstTypeCount++;
+    else {
+      this.otherTypes ??= {};
+      this.otherTypes[o.frameType] = (this.otherTypes[o.frameType] ?? 0) + 1;
+    }
     if (o.ieFingerprint !== undefined) addDistinct(this.fingerprints, o.ieFingerprint);
     if (o.channel !== undefined) addDistinct(this.channels, o.channel);
     if (o.t < this.firstSeen) this.firstSeen = o.t;
@@ -103,6 +119,8 @@ interface OpenWindow {
 
 interface SensorState {
   open: Map<number, OpenWindow>;
+  /** The window the last observation went to: nearly every next one goes there too. */
+  current: OpenWindow | undefined;
   /** Windows starting before this are closed; their stragglers are late. */
   closedBefore: number;
   /** End of the earliest open window: nothing closes before time passes it. */
@@ -170,7 +188,7 @@ export class Windower {
     if (o.rssi !== undefined) window.framesWithRssi++;
     let device = window.devices.get(o.mac);
     if (device === undefined) {
-      device = new DeviceAccumulator(o.medium, o.t);
+      device = new DeviceAccumulator(o.medium, o.t, o.frameType);
       window.devices.set(o.mac, device);
     }
     device.add(o);
@@ -190,13 +208,15 @@ export class Windower {
   private sensorState(sensorId: string): SensorState {
     let sensor = this.sensors.get(sensorId);
     if (sensor === undefined) {
-      sensor = { open: new Map(), closedBefore: -Infinity, nextDue: Infinity };
+      sensor = { open: new Map(), current: undefined, closedBefore: -Infinity, nextDue: Infinity };
       this.sensors.set(sensorId, sensor);
     }
     return sensor;
   }
 
   private openWindow(sensor: SensorState, t: number): OpenWindow | undefined {
+    const current = sensor.current;
+    if (current !== undefined && t >= current.start && t < current.start + this.windowSeconds) return current;
     const start = windowStartOf(t, this.windowSeconds);
     if (start < sensor.closedBefore || !Number.isFinite(start)) return undefined;
     let window = sensor.open.get(start);
@@ -205,6 +225,7 @@ export class Windower {
       sensor.open.set(start, window);
       sensor.nextDue = Math.min(sensor.nextDue, start + this.windowSeconds);
     }
+    sensor.current = window;
     return window;
   }
 
@@ -224,6 +245,7 @@ export class Windower {
       .sort((a, b) => a.start - b.start);
     for (const window of due) {
       sensor.open.delete(window.start);
+      if (sensor.current === window) sensor.current = undefined;
       sensor.closedBefore = Math.max(sensor.closedBefore, window.start + this.windowSeconds);
       this.counters.windowsEmitted++;
       this.options.onWindow(this.summarize(sensorId, window));
@@ -265,7 +287,7 @@ export class Windower {
         vendor,
         frames: acc.frames,
         rssi: acc.rssi.stats(),
-        ssids: acc.ssids.map((ssid) => redactAddress(ssid, mac)),
+        ssids: acc.ssids.length === 0 ? acc.ssids : acc.ssids.map((ssid) => redactAddress(ssid, mac)),
         frameTypes: acc.frameTypes,
         ieFingerprints: acc.fingerprints,
         channels: acc.channels,

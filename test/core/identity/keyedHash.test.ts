@@ -24,3 +24,11 @@ test('another site key gives unrelated ids, the same key the same ids', () => {
 test('a short key is refused', () => {
   assert.throws(() => createMacHasher(new Uint8Array(8)), /at least 16 bytes/);
 });
+
+test("the sensor's OpenSSL hasher gives the same ids as the pure one", async () => {
+  const { createNodeMacHasher } = await import('../../../src/adapters/identity/nodeMacHasher.ts');
+  const pure = createMacHasher(key);
+  const fast = createNodeMacHasher(key);
+  for (const mac of ['aa:bb:cc:dd:ee:ff', 'da:a1:19:12:34:56', '00:00:00:00:00:00'])
+    assert.equal(fast(mac), pure(mac));
+});
