@@ -47,6 +47,8 @@ export interface SensorState {
   connected: boolean;
   lastHeardAt: number;
   lastWindowStart: number | null;
+  /** Windows the sensor has not got to the hub yet, as its last status said. */
+  outboxDepth: number | null;
 }
 
 /** Extra figures for GET /metrics from parts attached to the hub (an MQTT subscriber, a local sensor). */
@@ -165,6 +167,7 @@ export class Hub {
         sensor.scanning = status.scanning && status.online !== false;
         sensor.connected = status.online !== false;
         sensor.lastHeardAt = this.now();
+        if (status.outboxDepth !== undefined) sensor.outboxDepth = status.outboxDepth;
         this.emit('status', status);
       }),
     ];
@@ -284,7 +287,14 @@ export class Hub {
   private sensor(id: string): SensorState {
     let sensor = this.sensors.get(id);
     if (sensor === undefined) {
-      sensor = { id, scanning: false, connected: true, lastHeardAt: this.now(), lastWindowStart: null };
+      sensor = {
+        id,
+        scanning: false,
+        connected: true,
+        lastHeardAt: this.now(),
+        lastWindowStart: null,
+        outboxDepth: null,
+      };
       this.sensors.set(id, sensor);
     }
     return sensor;

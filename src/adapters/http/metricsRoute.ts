@@ -79,6 +79,15 @@ export function hubMetrics(hub: Hub, now: number): MetricSample[] {
     });
   }
   for (const s of sensors) {
+    if (s.outboxDepth !== null) {
+      samples.push({
+        name: 'airtrace_sensor_outbox_depth',
+        help: "Windows waiting in a sensor's outbox, as its last status said",
+        type: 'gauge',
+        value: s.outboxDepth,
+        labels: { sensor: s.id },
+      });
+    }
     samples.push({
       name: 'airtrace_sensor_scanning',
       help: 'Whether the sensor is scanning now',

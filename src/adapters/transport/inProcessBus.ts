@@ -14,6 +14,8 @@ export interface SensorStatus {
   at: number;
   /** False when the sensor is gone (its MQTT last will, or a clean shutdown). */
   online?: boolean;
+  /** Windows waiting in the sensor's outbox (MQTT sensors; heartbeats carry it). */
+  outboxDepth?: number;
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>;

@@ -150,10 +150,14 @@ export class MqttWindowPublisher implements WindowPublisher {
   private sendStatus(at: number, evenOffline = false): void {
     const client = this.client;
     if (client === undefined || this.stopping || !(client.connected || evenOffline)) return;
-    client.publish(this.statusTopic, encodeStatus({ online: true, scanning: this.scanning, at }), {
-      qos: 1,
-      retain: true,
-    });
+    client.publish(
+      this.statusTopic,
+      encodeStatus({ online: true, scanning: this.scanning, at, outboxDepth: this.options.outbox.depth }),
+      {
+        qos: 1,
+        retain: true,
+      },
+    );
   }
 
   /** Sends pending outbox entries, oldest first, while the broker is there and the window allows. */

@@ -161,6 +161,7 @@ export class MqttWindowSubscriber implements WindowSubscriber {
         scanning: decoded.value.online && (decoded.value.scanning ?? false),
         at: decoded.value.at ?? this.now(),
       };
+      if (decoded.value.outboxDepth !== undefined) status.outboxDepth = decoded.value.outboxDepth;
       return this.deliver(this.statusHandlers, status, client);
     }
 

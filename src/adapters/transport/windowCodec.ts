@@ -29,6 +29,8 @@ export interface WireStatus {
   scanning?: boolean;
   /** Absent in the last will, which the broker sends long after it was written. */
   at?: number;
+  /** Windows waiting in the sensor's outbox for the broker's acknowledgement. */
+  outboxDepth?: number;
 }
 
 const count = z.number().int().nonnegative();
@@ -80,6 +82,7 @@ const statusSchema = z.object({
   online: z.boolean(),
   scanning: z.boolean().optional(),
   at: z.number().optional(),
+  outboxDepth: count.optional(),
 });
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

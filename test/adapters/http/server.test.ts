@@ -231,7 +231,7 @@ test('a stored window reaches an SSE client', async () => {
 test('GET /metrics speaks the Prometheus text format', async () => {
   const s = await setup();
   try {
-    s.bus.publish('status', { sensorId: 's1', scanning: true, at: Date.now() / 1000 });
+    s.bus.publish('status', { sensorId: 's1', scanning: true, at: Date.now() / 1000, outboxDepth: 7 });
     const response = await s.app.inject({ url: '/metrics' });
     assert.equal(response.statusCode, 200);
     assert.match(response.headers['content-type'] as string, /^text\/plain; version=0\.0\.4/);
@@ -242,6 +242,7 @@ test('GET /metrics speaks the Prometheus text format', async () => {
     assert.match(body, /^airtrace_sensor_windows_stored_total 1$/m);
     assert.match(body, /^airtrace_sensors_online 1$/m);
     assert.match(body, /^airtrace_sensor_scanning\{sensor="s1"\} 1$/m);
+    assert.match(body, /^airtrace_sensor_outbox_depth\{sensor="s1"\} 7$/m);
     assert.match(body, /^airtrace_ingest_lag_seconds \d/m);
     for (const line of body.trim().split('\n'))
       assert.match(line, /^(# (HELP|TYPE) \w+ .+|\w+(\{[^}]*\})? [-\d.e+NaN]+)$/, line);
