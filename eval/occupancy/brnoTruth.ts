@@ -1,3 +1,4 @@
+import { loadCountingConfig } from '../../src/config/countingConfig.ts';
 /**
  * Ground truth for the brno recordings in the `t,count` format of `airtrace count --truth`.
  *
@@ -36,23 +37,10 @@ export const BRNO_DAYS = [
   '2022-11-24',
 ] as const;
 
-/** The lab's own all-in-one computers (brno/README.md): to be ignored. */
-export const BRNO_LAB_COMPUTERS = [
-  'dc:fb:48:68:be:e4',
-  'dc:fb:48:8c:71:fc',
-  'dc:fb:48:2a:52:e0',
-  'dc:fb:48:f5:c6:c2',
-  'dc:fb:48:e3:ab:78',
-  'dc:fb:48:00:51:90',
-  'dc:fb:48:75:d8:42',
-  'dc:fb:48:de:86:8d',
-  'dc:fb:48:dd:c6:0b',
-  'dc:fb:48:55:d5:78',
-  'dc:fb:48:c2:1d:64',
-  '40:ec:99:f9:34:a6',
-  '40:ec:99:8e:3f:63',
-  '40:ec:99:1f:3e:75',
-];
+/** The lab's own all-in-one computers (brno/README.md): to be ignored. One list, shared with the tests. */
+export const BRNO_LAB_COMPUTERS: string[] = loadCountingConfig(
+  join(repoRoot, 'test/fixtures/occupancy/brno-counting.json'),
+).ignore!;
 
 export function brnoPcap(day: string): string {
   return join(BRNO_DIR, `sc6-61_${day}_anonymized.pcap`);

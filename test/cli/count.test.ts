@@ -1,3 +1,4 @@
+import { loadCountingConfig } from '../../src/config/countingConfig.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,22 +15,8 @@ const dir = join(fixtures, 'occupancy');
 const full = join(dir, 'brno_2022-10-19_1400-1420.pcap');
 const leaving = join(dir, 'brno_2022-11-01_1330-1400.pcap');
 const MAC = /\b[0-9a-f]{2}([:-])[0-9a-f]{2}(\1[0-9a-f]{2}){4}\b/i;
-const LAB_COMPUTERS = [
-  'dc:fb:48:68:be:e4',
-  'dc:fb:48:8c:71:fc',
-  'dc:fb:48:2a:52:e0',
-  'dc:fb:48:f5:c6:c2',
-  'dc:fb:48:e3:ab:78',
-  'dc:fb:48:00:51:90',
-  'dc:fb:48:75:d8:42',
-  'dc:fb:48:de:86:8d',
-  'dc:fb:48:dd:c6:0b',
-  'dc:fb:48:55:d5:78',
-  'dc:fb:48:c2:1d:64',
-  '40:ec:99:f9:34:a6',
-  '40:ec:99:8e:3f:63',
-  '40:ec:99:1f:3e:75',
-];
+/** The lab's own computers (brno/README.md), as a counting config's ignore list. */
+const LAB_COMPUTERS = loadCountingConfig(join(fixtures, 'occupancy/brno-counting.json')).ignore!;
 
 const registered = buildProgram().commands.some((c) => c.name() === 'count');
 

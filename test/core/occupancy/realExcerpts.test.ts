@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { fixtures } from '../../helpers/paths.ts';
+import { loadCountingConfig } from '../../../src/config/countingConfig.ts';
 import { CaptureStreamReader } from '../../../src/core/frames/captureReader.ts';
 import { decodeRecord } from '../../../src/core/frames/recordDecoder.ts';
 import { createMacHasher } from '../../../src/core/identity/keyedHash.ts';
@@ -24,22 +25,8 @@ import { Windower } from '../../../src/core/window/windower.ts';
 const dir = join(fixtures, 'occupancy');
 const hash = createMacHasher(new Uint8Array(32).fill(42));
 /** The lab's own computers (brno README): the ignore list of a real deployment there. */
-const LAB_COMPUTERS = [
-  'dc:fb:48:68:be:e4',
-  'dc:fb:48:8c:71:fc',
-  'dc:fb:48:2a:52:e0',
-  'dc:fb:48:f5:c6:c2',
-  'dc:fb:48:e3:ab:78',
-  'dc:fb:48:00:51:90',
-  'dc:fb:48:75:d8:42',
-  'dc:fb:48:de:86:8d',
-  'dc:fb:48:dd:c6:0b',
-  'dc:fb:48:55:d5:78',
-  'dc:fb:48:c2:1d:64',
-  '40:ec:99:f9:34:a6',
-  '40:ec:99:8e:3f:63',
-  '40:ec:99:1f:3e:75',
-];
+/** The lab's own computers (brno/README.md), as a counting config's ignore list. */
+const LAB_COMPUTERS = loadCountingConfig(join(fixtures, 'occupancy/brno-counting.json')).ignore!;
 
 function params(): CountingParams {
   return { ...defaultCountingParams(), ignoreDeviceIds: new Set(LAB_COMPUTERS.map(hash)) };
