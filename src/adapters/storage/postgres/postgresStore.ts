@@ -14,9 +14,18 @@ import type {
   WindowPeople,
 } from '../store.ts';
 import type { LiveFix } from '../../../core/positioning/liveLocator.ts';
+import {
+  DEVICE_TABLE,
+  sightingDetail,
+  toDeviceRecord,
+  toDeviceRow,
+  toLiveFix,
+  toWindowRow,
+  type DeviceColumns,
+  type PositionColumns,
+  type WindowColumns,
+} from '../rowMapping.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
-
-const DEVICE_TABLE: Record<Medium, 'wifi' | 'bluetooth'> = { wifi: 'wifi', ble: 'bluetooth' };
 
 /** Text columns sort by code point, as SQLite's BINARY collation does, whatever the database's locale. */
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
@@ -47,50 +56,6 @@ export interface PostgresStoreOptions {
   log?: (line: string) => void;
 }
 
-interface DeviceDbRow {
-  device_id: string;
-  first_seen: number;
-  last_seen: number;
-  rssi_count: number;
-  rssi_mean: number | null;
-  rssi_std: number | null;
-  rssi_min: number | null;
-  rssi_max: number | null;
-  manufacturer: string | null;
-  randomized: boolean;
-  ssids: string[];
-  minutes_spent: number;
-  windows_seen: number;
-}
-
-interface WindowDbRow {
-  window_start: number;
-  window_end: number;
-  wifi_devices: number;
-  bluetooth_devices: number;
-  both_devices: number;
-  randomized_devices: number;
-  frames: number;
-  sensors: number;
-  people_devices: number | null;
-  people_randomized: number | null;
-  estimate: number | null;
-  low: number | null;
-  high: number | null;
-  final: boolean | null;
-}
-
-interface PositionDbRow {
-  t: number;
-  device_id: string;
-  medium: Medium;
-  x: number;
-  y: number;
-  uncertainty: number;
-  sensors: number;
-  method: string;
-}
-
 interface SightingDbRow {
   window_start: number;
   sensor_id: string;
@@ -102,88 +67,6 @@ interface SightingDbRow {
   rssi_std: number | null;
   rssi_min: number | null;
   rssi_max: number | null;
-}
-
-function toRecord(row: DeviceDbRow, medium: Medium): DeviceRecord {
-  return {
-    deviceId: row.device_id,
-    medium,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    rssi:
-      row.rssi_count > 0
-        ? {
-            count: row.rssi_count,
-            mean: row.rssi_mean!,
-            std: row.rssi_std!,
-            min: row.rssi_min!,
-            max: row.rssi_max!,
-          }
-        : null,
-    manufacturer: row.manufacturer,
-    randomized: row.randomized,
-    ssids: row.ssids,
-    minutesSpent: row.minutes_spent,
-    windowsSeen: row.windows_seen,
-  };
-}
-
-function toDeviceRow(row: DeviceDbRow, medium: Medium): DeviceRow {
-  return {
-    deviceId: row.device_id,
-    medium,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    rssiMean: row.rssi_mean,
-    rssiStd: row.rssi_std,
-    rssiCount: row.rssi_count,
-    manufacturer: row.manufacturer,
-    randomized: row.randomized,
-    ssids: row.ssids,
-    minutesSpent: row.minutes_spent,
-    windowsSeen: row.windows_seen,
-  };
-}
-
-function toWindowRow(r: WindowDbRow): WindowRow {
-  return {
-    windowStart: r.window_start,
-    windowEnd: r.window_end,
-    wifiDevices: r.wifi_devices,
-    bluetoothDevices: r.bluetooth_devices,
-    bothDevices: r.both_devices,
-    randomizedDevices: r.randomized_devices,
-    frames: r.frames,
-    sensors: r.sensors,
-    people:
-      r.estimate === null
-        ? null
-        : {
-            windowStart: r.window_start,
-            windowEnd: r.window_end,
-            devices: r.people_devices!,
-            randomizedDevices: r.people_randomized!,
-            estimate: r.estimate,
-            low: r.low!,
-            high: r.high!,
-            final: r.final === true,
-          },
-  };
-}
-
-/** The same detail SQLite keeps, so later grouping of randomized MACs reads one shape from either store. */
-function sightingDetail(d: DeviceWindow): string {
-  return JSON.stringify({
-    ssids: d.ssids,
-    frameTypes: d.frameTypes,
-    ieFingerprints: d.ieFingerprints,
-    channels: d.channels,
-    seqFirst: d.seqFirst,
-    seqLast: d.seqLast,
-    vendor: d.vendor,
-    addressType: d.addressType,
-    name: d.name,
-  });
 }
 
 /** Which media a device id was heard on in a window so far, and whether any sighting was randomized. */
@@ -496,7 +379,7 @@ export class PostgresStore implements Store {
     const alreadyCounted = (medium: Medium, id: string) => before.get(id)?.[medium] === true;
 
     // A fresh snapshot: whoever held these rows before us has committed.
-    const existing = await client.query<DeviceDbRow & { medium: Medium }>({
+    const existing = await client.query<DeviceColumns & { medium: Medium }>({
       name: 'airtrace-read-devices',
       // Joined to the ids rather than "= ANY (...)", which planned as a scan of the whole table
       // (and its not yet pruned row versions): 11 ms instead of 2 at 4,000 devices.
@@ -507,7 +390,7 @@ export class PostgresStore implements Store {
           WHERE d.windows_seen >= 0`,
       values: [wifiIds, bleIds],
     });
-    const rows: Record<Medium, Map<string, DeviceDbRow>> = { wifi: new Map(), ble: new Map() };
+    const rows: Record<Medium, Map<string, DeviceColumns>> = { wifi: new Map(), ble: new Map() };
     for (const row of existing.rows) rows[row.medium].set(row.device_id, row);
 
     const windowMinutes = (windowEnd - windowStart) / 60;
@@ -517,7 +400,7 @@ export class PostgresStore implements Store {
         const row = rows[medium].get(deviceId);
         folded[medium].push(
           foldDeviceWindow(
-            row === undefined ? undefined : toRecord(row, medium),
+            row === undefined ? undefined : toDeviceRecord(row, medium),
             sightings,
             windowMinutes,
             alreadyCounted(medium, deviceId),
@@ -602,7 +485,7 @@ export class PostgresStore implements Store {
 
   async windows(from: number, to: number): Promise<WindowRow[]> {
     await this.init();
-    const { rows } = await this.pool.query<WindowDbRow>({
+    const { rows } = await this.pool.query<WindowColumns>({
       name: 'airtrace-windows',
       text: `${WINDOWS_WITH_PEOPLE} WHERE w.window_start >= $1 AND w.window_start < $2 ORDER BY w.window_start`,
       values: [from, to],
@@ -612,7 +495,7 @@ export class PostgresStore implements Store {
 
   async latestWindow(): Promise<WindowRow | undefined> {
     await this.init();
-    const { rows } = await this.pool.query<WindowDbRow>(
+    const { rows } = await this.pool.query<WindowColumns>(
       `${WINDOWS_WITH_PEOPLE} ORDER BY w.window_start DESC LIMIT 1`,
     );
     return rows[0] === undefined ? undefined : toWindowRow(rows[0]);
@@ -633,7 +516,7 @@ export class PostgresStore implements Store {
       `SELECT COUNT(*)::int AS n FROM ${table} ${where}`,
       params,
     );
-    const { rows } = await this.pool.query<DeviceDbRow>(
+    const { rows } = await this.pool.query<DeviceColumns>(
       `SELECT ${DEVICE_COLUMNS} FROM ${table} ${where}
         ORDER BY ${column.split(' ')[0]} IS NULL, ${column} ${direction}, device_id COLLATE "C"
         LIMIT $${next} OFFSET $${next + 1}`,
@@ -763,20 +646,11 @@ export class PostgresStore implements Store {
 
   async positions(from: number, to: number, limit = 100_000): Promise<LiveFix[]> {
     await this.init();
-    const { rows } = await this.pool.query<PositionDbRow>(
+    const { rows } = await this.pool.query<PositionColumns>(
       'SELECT * FROM positions WHERE t >= $1 AND t < $2 ORDER BY t, device_id LIMIT $3',
       [from, to, limit],
     );
-    return rows.map((r) => ({
-      t: r.t,
-      deviceId: r.device_id,
-      medium: r.medium,
-      x: r.x,
-      y: r.y,
-      uncertainty: r.uncertainty,
-      sensors: r.sensors,
-      method: r.method as LiveFix['method'],
-    }));
+    return rows.map(toLiveFix);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,24 @@
+/** The original tracker's per-device table; Wi-Fi and Bluetooth have one each, alike. */
+function deviceTable(name: 'wifi' | 'bluetooth'): string {
+  return `CREATE TABLE ${name} (
+        device_id TEXT PRIMARY KEY,
+        first_seen REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        rssi_count INTEGER NOT NULL,
+        rssi_mean REAL,
+        rssi_std REAL,
+        rssi_min REAL,
+        rssi_max REAL,
+        manufacturer TEXT,
+        randomized INTEGER NOT NULL,
+        ssid TEXT NOT NULL,
+        ssids TEXT NOT NULL,
+        minutes_spent REAL NOT NULL,
+        windows_seen INTEGER NOT NULL
+      );
+      CREATE INDEX ${name}_last_seen ON ${name} (last_seen);`;
+}
+
 /**
  * Schema versions, applied in order and recorded in `schema_migrations`. Never edit a
  * migration that has shipped: add the next one. Times are Unix seconds (REAL).
@@ -43,40 +64,8 @@ export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string
         PRIMARY KEY (window_start, sensor_id, medium, device_id)
       );
       CREATE INDEX sightings_device ON sightings (device_id, window_start);
-      CREATE TABLE wifi (
-        device_id TEXT PRIMARY KEY,
-        first_seen REAL NOT NULL,
-        last_seen REAL NOT NULL,
-        rssi_count INTEGER NOT NULL,
-        rssi_mean REAL,
-        rssi_std REAL,
-        rssi_min REAL,
-        rssi_max REAL,
-        manufacturer TEXT,
-        randomized INTEGER NOT NULL,
-        ssid TEXT NOT NULL,
-        ssids TEXT NOT NULL,
-        minutes_spent REAL NOT NULL,
-        windows_seen INTEGER NOT NULL
-      );
-      CREATE INDEX wifi_last_seen ON wifi (last_seen);
-      CREATE TABLE bluetooth (
-        device_id TEXT PRIMARY KEY,
-        first_seen REAL NOT NULL,
-        last_seen REAL NOT NULL,
-        rssi_count INTEGER NOT NULL,
-        rssi_mean REAL,
-        rssi_std REAL,
-        rssi_min REAL,
-        rssi_max REAL,
-        manufacturer TEXT,
-        randomized INTEGER NOT NULL,
-        ssid TEXT NOT NULL,
-        ssids TEXT NOT NULL,
-        minutes_spent REAL NOT NULL,
-        windows_seen INTEGER NOT NULL
-      );
-      CREATE INDEX bluetooth_last_seen ON bluetooth (last_seen);
+      ${deviceTable('wifi')}
+      ${deviceTable('bluetooth')}
     `,
   },
   {

@@ -14,9 +14,18 @@ import type {
   WriteResult,
 } from '../store.ts';
 import type { LiveFix } from '../../../core/positioning/liveLocator.ts';
+import {
+  DEVICE_TABLE,
+  sightingDetail,
+  toDeviceRecord,
+  toDeviceRow,
+  toLiveFix,
+  toWindowRow,
+  type DeviceColumns,
+  type PositionColumns,
+  type WindowColumns,
+} from '../rowMapping.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-
-const DEVICE_TABLE: Record<Medium, string> = { wifi: 'wifi', ble: 'bluetooth' };
 
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
   lastSeen: 'last_seen',
@@ -28,135 +37,27 @@ const SORT_COLUMN: Record<DeviceSortKey, string> = {
   deviceId: 'device_id',
 };
 
-interface DeviceDbRow {
-  device_id: string;
-  first_seen: number;
-  last_seen: number;
-  rssi_count: number;
-  rssi_mean: number | null;
-  rssi_std: number | null;
-  rssi_min: number | null;
-  rssi_max: number | null;
-  manufacturer: string | null;
+/** SQLite keeps booleans as 0/1 and lists as JSON text. */
+interface DeviceDbRow extends Omit<DeviceColumns, 'randomized' | 'ssids'> {
   randomized: number;
   ssids: string;
-  minutes_spent: number;
-  windows_seen: number;
 }
 
-interface WindowDbRow {
-  window_start: number;
-  window_end: number;
-  wifi_devices: number;
-  bluetooth_devices: number;
-  both_devices: number;
-  randomized_devices: number;
-  frames: number;
-  sensors: number;
-  people_devices: number | null;
-  people_randomized: number | null;
-  estimate: number | null;
-  low: number | null;
-  high: number | null;
+function decodeDevice(row: DeviceDbRow): DeviceColumns {
+  return { ...row, randomized: row.randomized === 1, ssids: JSON.parse(row.ssids) as string[] };
+}
+
+interface WindowDbRow extends Omit<WindowColumns, 'final'> {
   final: number | null;
+}
+
+function decodeWindow(row: WindowDbRow): WindowRow {
+  return toWindowRow({ ...row, final: row.final === null ? null : row.final === 1 });
 }
 
 /** Windows with their people estimate, when there is one. */
 const WINDOWS_WITH_PEOPLE = `SELECT w.*, e.devices AS people_devices, e.randomized_devices AS people_randomized,
   e.estimate, e.low, e.high, e.final FROM windows w LEFT JOIN estimates e ON e.window_start = w.window_start`;
-
-interface PositionDbRow {
-  t: number;
-  device_id: string;
-  medium: Medium;
-  x: number;
-  y: number;
-  uncertainty: number;
-  sensors: number;
-  method: string;
-}
-
-function toRecord(row: DeviceDbRow, medium: Medium): DeviceRecord {
-  return {
-    deviceId: row.device_id,
-    medium,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    rssi:
-      row.rssi_count > 0
-        ? {
-            count: row.rssi_count,
-            mean: row.rssi_mean!,
-            std: row.rssi_std!,
-            min: row.rssi_min!,
-            max: row.rssi_max!,
-          }
-        : null,
-    manufacturer: row.manufacturer,
-    randomized: row.randomized === 1,
-    ssids: JSON.parse(row.ssids) as string[],
-    minutesSpent: row.minutes_spent,
-    windowsSeen: row.windows_seen,
-  };
-}
-
-function toDeviceRow(row: DeviceDbRow, medium: Medium): DeviceRow {
-  return {
-    deviceId: row.device_id,
-    medium,
-    firstSeen: row.first_seen,
-    lastSeen: row.last_seen,
-    rssiMean: row.rssi_mean,
-    rssiStd: row.rssi_std,
-    rssiCount: row.rssi_count,
-    manufacturer: row.manufacturer,
-    randomized: row.randomized === 1,
-    ssids: JSON.parse(row.ssids) as string[],
-    minutesSpent: row.minutes_spent,
-    windowsSeen: row.windows_seen,
-  };
-}
-
-function toWindowRow(r: WindowDbRow): WindowRow {
-  return {
-    windowStart: r.window_start,
-    windowEnd: r.window_end,
-    wifiDevices: r.wifi_devices,
-    bluetoothDevices: r.bluetooth_devices,
-    bothDevices: r.both_devices,
-    randomizedDevices: r.randomized_devices,
-    frames: r.frames,
-    sensors: r.sensors,
-    people:
-      r.estimate === null
-        ? null
-        : {
-            windowStart: r.window_start,
-            windowEnd: r.window_end,
-            devices: r.people_devices!,
-            randomizedDevices: r.people_randomized!,
-            estimate: r.estimate,
-            low: r.low!,
-            high: r.high!,
-            final: r.final === 1,
-          },
-  };
-}
-
-/** Sightings keep what later grouping of randomized MACs needs, without raw addresses. */
-function sightingDetail(d: DeviceWindow): string {
-  return JSON.stringify({
-    ssids: d.ssids,
-    frameTypes: d.frameTypes,
-    ieFingerprints: d.ieFingerprints,
-    channels: d.channels,
-    seqFirst: d.seqFirst,
-    seqLast: d.seqLast,
-    vendor: d.vendor,
-    addressType: d.addressType,
-    name: d.name,
-  });
-}
 
 /**
  * The embedded default store: one SQLite file in WAL mode (readers never block the writer,
@@ -280,7 +181,7 @@ export class SqliteStore implements Store {
       const row = this.sql(`SELECT * FROM ${table} WHERE device_id = ?`).get(deviceId) as
         DeviceDbRow | undefined;
       const record = foldDeviceWindow(
-        row === undefined ? undefined : toRecord(row, medium),
+        row === undefined ? undefined : toDeviceRecord(decodeDevice(row), medium),
         sightings,
         windowMinutes,
         alreadyCounted.has(key),
@@ -349,13 +250,13 @@ export class SqliteStore implements Store {
     const rows = this.sql(
       `${WINDOWS_WITH_PEOPLE} WHERE w.window_start >= ? AND w.window_start < ? ORDER BY w.window_start`,
     ).all(from, to) as WindowDbRow[];
-    return rows.map(toWindowRow);
+    return rows.map(decodeWindow);
   }
 
   async latestWindow(): Promise<WindowRow | undefined> {
     const row = this.sql(`${WINDOWS_WITH_PEOPLE} ORDER BY w.window_start DESC LIMIT 1`).get() as
       WindowDbRow | undefined;
-    return row === undefined ? undefined : toWindowRow(row);
+    return row === undefined ? undefined : decodeWindow(row);
   }
 
   async devices(query: DeviceQuery): Promise<{ total: number; rows: DeviceRow[] }> {
@@ -370,7 +271,7 @@ export class SqliteStore implements Store {
     const rows = this.sql(
       `SELECT * FROM ${table} ${where} ORDER BY ${column} IS NULL, ${column} ${direction}, device_id LIMIT @limit OFFSET @offset`,
     ).all({ ...params, limit: query.limit ?? 100, offset: query.offset ?? 0 }) as DeviceDbRow[];
-    return { total, rows: rows.map((r) => toDeviceRow(r, query.medium)) };
+    return { total, rows: rows.map((r) => toDeviceRow(decodeDevice(r), query.medium)) };
   }
 
   async sightings(windowStart: number): Promise<SightingRow[]> {
@@ -474,17 +375,8 @@ export class SqliteStore implements Store {
       from,
       to,
       limit,
-    ) as PositionDbRow[];
-    return rows.map((r) => ({
-      t: r.t,
-      deviceId: r.device_id,
-      medium: r.medium,
-      x: r.x,
-      y: r.y,
-      uncertainty: r.uncertainty,
-      sensors: r.sensors,
-      method: r.method as LiveFix['method'],
-    }));
+    ) as PositionColumns[];
+    return rows.map(toLiveFix);
   }
 
   async close(): Promise<void> {
