@@ -270,7 +270,7 @@ export class Hub {
 
   /** Writes both device tables and the windows to a text file on the hub, as the original's "Save data". */
   async save(): Promise<{ savedAt: number; path: string }> {
-    await this.ingest.flush();
+    await this.ingest.settled();
     const all = async (medium: DeviceQuery['medium']): Promise<DeviceRow[]> =>
       (await this.options.store.devices({ medium, limit: 1_000_000, sort: 'lastSeen' })).rows;
     const savedAt = this.now();

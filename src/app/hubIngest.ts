@@ -51,6 +51,14 @@ export class HubIngest {
   }
 
   /**
+   * Resolves when everything accepted so far has been written or has failed. For readers (the
+   * API, exports): they need stored data to be current, not to take the write path's errors.
+   */
+  async settled(): Promise<void> {
+    await this.chain;
+  }
+
+  /**
    * Resolves when everything accepted so far is stored; rejects with the first write error since
    * the last flush. Later windows are written regardless: a database that was briefly away (a
    * PostgreSQL restart) costs the windows of that moment, which MQTT then redelivers.

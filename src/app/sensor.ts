@@ -1,5 +1,5 @@
 import type { Observation, WindowSummary } from '../core/model.ts';
-import { dutyPhase, isContinuous, type DutyCycle } from '../core/window/dutyCycle.ts';
+import { dutyPhase, type DutyCycle } from '../core/window/dutyCycle.ts';
 import type { Windower } from '../core/window/windower.ts';
 import { ChannelHopper, runCommand, type CommandRunner } from '../adapters/capture/channelHopper.ts';
 import { LiveCapture, type CaptureEvent, type CaptureTool } from '../adapters/capture/liveCapture.ts';
@@ -61,7 +61,9 @@ export class Sensor {
   private wantScanning = false;
   private scanChange: Promise<void> = Promise.resolve();
   private wifiCaptureUp = false;
-  private lastFrame: { t: number; wall: number } | undefined;
+  /** Time of the last frame and the wall clock when it arrived: the capture's clock (per frame, no allocation). */
+  private lastFrameT = NaN;
+  private lastFrameWall = NaN;
   private readonly now: () => number;
 
   constructor(private readonly options: SensorOptions) {
@@ -87,14 +89,6 @@ export class Sensor {
   private observe(o: Observation): void {
     this.windower.add(o);
     this.positioningWindower?.add(o);
-  }
-
-  get windowerCounters() {
-    return this.windower.counters;
-  }
-
-  get captureCounters() {
-    return this.capture?.counters;
   }
 
   start(): void {
@@ -133,7 +127,7 @@ export class Sensor {
   /** The capture's clock: recorded time for replayed bytes, wall time for live ones. */
   streamNow(): number {
     const wall = this.now();
-    return this.lastFrame === undefined ? wall : this.lastFrame.t + (wall - this.lastFrame.wall);
+    return Number.isNaN(this.lastFrameT) ? wall : this.lastFrameT + (wall - this.lastFrameWall);
   }
 
   private tick(): void {
@@ -169,7 +163,8 @@ export class Sensor {
       monitorMode: wifi.monitorMode,
       sensorId: this.options.sensorId,
       onObservation: (o) => {
-        this.lastFrame = { t: o.t, wall: this.now() };
+        this.lastFrameT = o.t;
+        this.lastFrameWall = this.now();
         this.observe(o);
       },
       onEvent: (event) => this.reportCaptureEvent(event),
@@ -218,9 +213,5 @@ export class Sensor {
       default:
         break;
     }
-  }
-
-  static isContinuous(scan: DutyCycle): boolean {
-    return isContinuous(scan);
   }
 }

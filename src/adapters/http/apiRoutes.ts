@@ -13,7 +13,7 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
   const { windowSeconds, ratio, siteName } = hub.options;
 
   app.get('/api/summary', async (): Promise<ApiSummary> => {
-    await hub.ingest.flush();
+    await hub.ingest.settled();
     const [latest, totals] = await Promise.all([hub.store.latestWindow(), hub.store.totals()]);
     const devices = totals.wifiDevices + totals.bluetoothDevices;
     const model = hub.estimator !== undefined;
@@ -96,7 +96,7 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
   });
 
   app.post('/api/reset-time', async () => {
-    await hub.ingest.flush();
+    await hub.ingest.settled();
     await hub.resetTime();
     return { ok: true };
   });

@@ -18,7 +18,7 @@ export function registerExportRoutes(app: FastifyInstance, hub: Hub): void {
   const allWindows = () => hub.store.windows(-Infinity, Infinity);
 
   app.get('/api/export/:name', async (request, reply) => {
-    await hub.ingest.flush();
+    await hub.ingest.settled();
     const name = (request.params as { name: string }).name;
     switch (name) {
       case 'wifi.csv':

@@ -4,8 +4,8 @@ import type { WindowSubscriber } from './transport.ts';
 
 /**
  * Puts what a remote transport receives onto the hub's bus, so the hub works the same with
- * sensors in its own process or across MQTT. `settled` (the hub's `() => hub.ingest.flush()`)
- * holds each window's acknowledgement until the window is stored: a hub killed between
+ * sensors in its own process or across MQTT. `settled` (the hub's `(w) => hub.ingest.stored(w)`)
+ * holds each window's acknowledgement until that window is stored: a hub killed between
  * receiving and storing gets the window again from the broker.
  */
 export function forwardToBus(

@@ -331,3 +331,22 @@ test('windows of the wrong length, off the boundary or from the future are refus
     await s.close();
   }
 });
+
+test('a failed window write is the write path’s to report: the API keeps answering from what is stored', async () => {
+  const s = await setup();
+  try {
+    const store = s.hub.store as { writeWindow: (...a: unknown[]) => Promise<unknown> };
+    const original = store.writeWindow.bind(store);
+    store.writeWindow = async () => {
+      store.writeWindow = original;
+      throw new Error('disk full');
+    };
+    s.bus.publish('window', window(1020, [device('dd', [])]));
+    const response = await s.app.inject({ url: '/api/summary' });
+    assert.equal(response.statusCode, 200);
+    assert.equal((response.json() as ApiSummary).current?.windowStart, 960);
+    await assert.rejects(s.hub.ingest.flush(), /disk full/, 'the error is still there for the write path');
+  } finally {
+    await s.close();
+  }
+});
