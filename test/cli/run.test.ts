@@ -5,7 +5,7 @@ import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { sqliteRows } from '../helpers/sqliteRows.ts';
 import { runCli } from '../helpers/cli.ts';
 import { demoCapture, hasCommand, repoRoot } from '../helpers/paths.ts';
 
@@ -60,14 +60,7 @@ test(
     const replayDb = join(dir, 'replay.db');
     const replay = await runCli(['replay', '--db', replayDb, '--site-key', KEY, demoCapture]);
     assert.equal(replay.code, 0, replay.stderr);
-    const rows = (path: string, sql: string) => {
-      const db = new Database(path, { readonly: true });
-      try {
-        return db.prepare(sql).all();
-      } finally {
-        db.close();
-      }
-    };
+    const rows = sqliteRows;
     // The sensor also reports the windows in which it listened and heard nothing (here: at wall-clock
     // time before the FIFO delivered its recorded frames): empty, never invented devices.
     const windowsSql =

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { sqliteRows } from '../helpers/sqliteRows.ts';
 import { runCli } from '../helpers/cli.ts';
 import { demoCapture, hasCommand, repoRoot } from '../helpers/paths.ts';
 
@@ -122,14 +122,7 @@ test(
       demoCapture,
     ]);
     assert.equal(replay.code, 0, replay.stderr);
-    const rows = (path: string, sql: string) => {
-      const db = new Database(path, { readonly: true });
-      try {
-        return db.prepare(sql).all();
-      } finally {
-        db.close();
-      }
-    };
+    const rows = sqliteRows;
     const windows =
       'SELECT window_start, wifi_devices, frames FROM windows WHERE frames > 0 ORDER BY window_start';
     const devices = 'SELECT device_id, minutes_spent, rssi_count FROM wifi ORDER BY device_id';

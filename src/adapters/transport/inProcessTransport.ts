@@ -1,11 +1,10 @@
+import { SubscriberHandlers } from './subscriberHandlers.ts';
 import type { WindowSummary } from '../../core/model.ts';
 import type { InProcessBus, SensorStatus } from './inProcessBus.ts';
 import type {
   PublisherCounters,
-  StatusHandler,
   SubscriberCounters,
   TransportStatus,
-  WindowHandler,
   WindowPublisher,
   WindowSubscriber,
 } from './transport.ts';
@@ -67,9 +66,7 @@ export class InProcessWindowPublisher implements WindowPublisher {
   }
 }
 
-export class InProcessWindowSubscriber implements WindowSubscriber {
-  private readonly windowHandlers = new Set<WindowHandler>();
-  private readonly statusHandlers = new Set<StatusHandler>();
+export class InProcessWindowSubscriber extends SubscriberHandlers implements WindowSubscriber {
   private readonly tally: SubscriberCounters = {
     windows: 0,
     statuses: 0,
@@ -79,20 +76,12 @@ export class InProcessWindowSubscriber implements WindowSubscriber {
   };
   private unsubscribe: (() => void)[] = [];
 
-  constructor(private readonly bus: InProcessBus) {}
+  constructor(private readonly bus: InProcessBus) {
+    super();
+  }
 
   get counters(): SubscriberCounters {
     return { ...this.tally, rejected: { ...this.tally.rejected } };
-  }
-
-  onWindow(handler: WindowHandler): () => void {
-    this.windowHandlers.add(handler);
-    return () => this.windowHandlers.delete(handler);
-  }
-
-  onStatus(handler: StatusHandler): () => void {
-    this.statusHandlers.add(handler);
-    return () => this.statusHandlers.delete(handler);
   }
 
   async start(): Promise<void> {

@@ -1,13 +1,8 @@
+import { SubscriberHandlers } from './subscriberHandlers.ts';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { mqttClientOptions, mqttConnect, type MqttBrokerOptions, type MqttConnect } from './mqttBroker.ts';
 import { parseSensorTopic, siteFilter, type TopicScope } from './topics.ts';
-import type {
-  StatusHandler,
-  SubscriberCounters,
-  TransportStatus,
-  WindowHandler,
-  WindowSubscriber,
-} from './transport.ts';
+import type { SubscriberCounters, TransportStatus, WindowSubscriber } from './transport.ts';
 import { decodeStatus, decodeWindow, MAX_MESSAGE_BYTES } from './windowCodec.ts';
 
 export interface MqttSubscriberOptions {
@@ -44,10 +39,8 @@ export interface MqttSubscriberOptions {
  * incoming message per connection at a time until it is acknowledged; `connections` > 1 lets
  * several windows wait together (an MQTT shared subscription spreads them over the connections).
  */
-export class MqttWindowSubscriber implements WindowSubscriber {
+export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSubscriber {
   private clients: MqttClient[] = [];
-  private readonly windowHandlers = new Set<WindowHandler>();
-  private readonly statusHandlers = new Set<StatusHandler>();
   private readonly tally: SubscriberCounters = {
     windows: 0,
     statuses: 0,
@@ -62,22 +55,13 @@ export class MqttWindowSubscriber implements WindowSubscriber {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: MqttSubscriberOptions) {
+    super();
     this.now = options.now ?? (() => Date.now() / 1000);
     this.log = options.log ?? (() => {});
   }
 
   get counters(): SubscriberCounters {
     return { ...this.tally, rejected: { ...this.tally.rejected } };
-  }
-
-  onWindow(handler: WindowHandler): () => void {
-    this.windowHandlers.add(handler);
-    return () => this.windowHandlers.delete(handler);
-  }
-
-  onStatus(handler: StatusHandler): () => void {
-    this.statusHandlers.add(handler);
-    return () => this.statusHandlers.delete(handler);
   }
 
   async start(): Promise<void> {

@@ -273,14 +273,5 @@ export function ascii(text: string): number[] {
   return Array.from(text, (c) => c.charCodeAt(0));
 }
 
-/** A small deterministic PRNG (mulberry32) for chunk sizes. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32) for chunk sizes: the benchmark's. */
+export { mulberry32 as prng } from '../../../bench/syntheticCapture.ts';
