@@ -155,10 +155,10 @@ export class Hub {
         this.framesReceived += summary.frames;
         this.lastWindowReceivedAt = this.now();
         if (this.estimator !== undefined) {
-          // Estimated as each part arrives, so a burst of windows (a replay, an outbox draining
-          // after an outage) gets every window estimated before older ones leave the estimator.
+          // Once per new window start, not per sensor part: the windows so far are estimated
+          // before a burst (a replay, an outbox draining) pushes the oldest out of the estimator.
+          if (summary.windowStart > this.estimator.latestWindowStart) this.collectPeople();
           this.estimator.accept(summary);
-          for (const row of this.estimator.update()) this.pendingPeople.set(row.windowStart, row);
         }
         this.ingest.accept(summary);
       }),
@@ -300,7 +300,13 @@ export class Hub {
     return sensor;
   }
 
+  private collectPeople(): void {
+    if (this.estimator === undefined || !this.estimator.dirty) return;
+    for (const row of this.estimator.update()) this.pendingPeople.set(row.windowStart, row);
+  }
+
   private async announceWindow(windowStart: number): Promise<void> {
+    this.collectPeople();
     if (this.pendingPeople.size > 0) {
       const people = [...this.pendingPeople.values()].sort((a, b) => a.windowStart - b.windowStart);
       this.pendingPeople.clear();

@@ -16,6 +16,8 @@ export type EstimateRow = WindowPeople;
 export class PeopleEstimator {
   private readonly recent = new Map<string, WindowSummary>();
   private latestStart = -Infinity;
+  /** Something arrived since the last `update`. */
+  private changed = false;
 
   constructor(
     private readonly params: CountingParams,
@@ -27,7 +29,17 @@ export class PeopleEstimator {
     return this.params.presence.holdSeconds + this.params.grouping.linkGapSeconds + this.windowSeconds;
   }
 
+  /** Start of the newest window accepted so far. */
+  get latestWindowStart(): number {
+    return this.latestStart;
+  }
+
+  get dirty(): boolean {
+    return this.changed;
+  }
+
   accept(summary: WindowSummary): void {
+    this.changed = true;
     this.recent.set(`${summary.sensorId}\u0000${summary.windowStart}`, summary);
     this.latestStart = Math.max(this.latestStart, summary.windowStart);
     const keepFrom = this.latestStart - this.horizonSeconds - this.params.presence.holdSeconds;
@@ -36,6 +48,7 @@ export class PeopleEstimator {
 
   /** Estimates of every window that later data may still change, oldest first. */
   update(): EstimateRow[] {
+    this.changed = false;
     if (this.recent.size === 0) return [];
     const summaries = [...this.recent.values()];
     const hold = this.params.presence.holdSeconds;
