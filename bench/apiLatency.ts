@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Hub } from '../src/app/hub.ts';
+import { Hub } from '../src/app/hub/hub.ts';
 import { buildServer } from '../src/adapters/http/server.ts';
 import { SqliteStore } from '../src/adapters/storage/sqlite/sqliteStore.ts';
 import { InProcessBus } from '../src/adapters/transport/inProcessBus.ts';

@@ -10,7 +10,7 @@ import type { Store } from '../src/adapters/storage/store.ts';
 import { MqttWindowPublisher } from '../src/adapters/transport/mqttPublisher.ts';
 import { MqttWindowSubscriber } from '../src/adapters/transport/mqttSubscriber.ts';
 import { FileOutbox } from '../src/adapters/transport/outbox.ts';
-import { HubIngest } from '../src/app/hubIngest.ts';
+import { HubIngest } from '../src/app/hub/hubIngest.ts';
 import type { DeviceWindow, WindowSummary } from '../src/core/model.ts';
 import type { BenchResult } from './result.ts';
 

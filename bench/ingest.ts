@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { replay } from '../src/app/replay.ts';
+import { replay } from '../src/app/batch/replay.ts';
 import type { BenchResult } from './result.ts';
 import { writeProbeRequestCapture } from './syntheticCapture.ts';
 

@@ -31,7 +31,7 @@ import {
   fitCounting,
   loadCaptures,
   type LoadedCaptures,
-} from '../../src/app/count.ts';
+} from '../../src/app/batch/count.ts';
 import { type CountingConfig, countingParamsOf } from '../../src/config/countingConfig.ts';
 import { type Score, scoreEstimates } from '../../src/core/occupancy/scores.ts';
 import { sortSightings } from '../../src/core/occupancy/sighting.ts';

@@ -4,12 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { readProbeLog } from '../../src/adapters/capture/probeLog.ts';
-import { calibrateSite } from '../../src/app/positioningCalibration.ts';
+import { calibrateSite } from '../../src/app/batch/calibrate.ts';
 import {
   type PositioningEvaluation,
   evaluatePositioning,
   mergeEvaluations,
-} from '../../src/app/positioningEval.ts';
+} from '../../src/app/batch/positioningEval.ts';
 import { type Site, positioningSites } from '../../src/config/site.ts';
 import type { Observation } from '../../src/core/model.ts';
 import type { CalibrationMode } from '../../src/core/positioning/calibration.ts';

@@ -1,8 +1,12 @@
 import { Command, Option } from 'commander';
 import { formatTable } from '../adapters/http/textTable.ts';
 import { type Site, saveSite } from '../config/site.ts';
-import { PositioningInputError, calibrationRecordings, readTruthFiles } from '../app/positioning.ts';
-import { calibrateSite } from '../app/positioningCalibration.ts';
+import {
+  PositioningInputError,
+  calibrationRecordings,
+  readTruthFiles,
+} from '../app/batch/positioningInputs.ts';
+import { calibrateSite } from '../app/batch/calibrate.ts';
 import type { CalibrationMode, FittedPathLoss } from '../core/positioning/calibration.ts';
 import { normaliseSensorId } from '../core/positioning/probeLogLine.ts';
 import type { RssiStatistic } from '../core/positioning/positioningSite.ts';

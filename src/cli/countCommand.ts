@@ -6,7 +6,7 @@ import {
   fitCounting,
   loadCaptures,
   type LoadedCaptures,
-} from '../app/count.ts';
+} from '../app/batch/count.ts';
 import {
   type CountingConfig,
   CountingConfigError,

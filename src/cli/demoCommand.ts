@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDemo } from '../app/demo.ts';
+import { startDemo } from '../app/demo/demo.ts';
 import { positiveNumber } from './replayCommand.ts';
 
 interface DemoFlags {

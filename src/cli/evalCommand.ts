@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { PositioningInputError, positionsOf, readTruthFiles } from '../app/positioning.ts';
+import { PositioningInputError, positionsOf, readTruthFiles } from '../app/batch/positioningInputs.ts';
 import {
   type PositioningEvaluation,
   evaluatePositioning,
   formatTable,
   jsonSummary,
   mergeEvaluations,
-} from '../app/positioningEval.ts';
-import { writeReport } from '../app/positioningReport.ts';
+} from '../app/batch/positioningEval.ts';
+import { writeReport } from '../app/batch/positioningReport.ts';
 import { METHOD_NAMES, createMethods, isMethodName } from '../core/positioning/methods.ts';
 import { loadSiteAndLogs, methodHelp, warn } from './locateCommand.ts';
 import { ProgressBar } from './progressBar.ts';

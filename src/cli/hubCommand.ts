@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { displayBrokerUrl } from '../app/mqttBrokerConfig.ts';
+import { displayBrokerUrl } from '../app/setup/mqttSettings.ts';
 import { openStore } from '../adapters/storage/openStore.ts';
-import { startHubApp } from '../app/hubApp.ts';
-import { mqttHubSource } from '../app/mqttHubSource.ts';
+import { startHubApp } from '../app/hub/hubApp.ts';
+import { mqttHubSource } from '../app/hub/mqttHubSource.ts';
 import {
   addConfigFlag,
   addHubFlags,

@@ -13,7 +13,7 @@ import {
   locateLogs,
   readPositioningLogs,
   unknownProbes,
-} from '../app/positioning.ts';
+} from '../app/batch/positioningInputs.ts';
 import { METHOD_NAMES, METHOD_SUMMARIES, type MethodName } from '../core/positioning/methods.ts';
 import { ProgressBar } from './progressBar.ts';
 import { positiveNumber } from './replayCommand.ts';

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { replay, type ReplayReport } from '../app/replay.ts';
+import { replay, type ReplayReport } from '../app/batch/replay.ts';
 import { loadOrCreateSiteKey, parseSiteKey } from '../adapters/identity/siteKeyFile.ts';
 import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
 import type { DeviceRow, Store } from '../adapters/storage/store.ts';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { openStore } from '../adapters/storage/openStore.ts';
-import { startRunApp } from '../app/runApp.ts';
+import { startRunApp } from '../app/run/runApp.ts';
 import {
   addConfigFlag,
   addHubFlags,

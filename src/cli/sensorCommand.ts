@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { displayBrokerUrl } from '../app/mqttBrokerConfig.ts';
-import { startSensorApp } from '../app/sensorApp.ts';
+import { displayBrokerUrl } from '../app/setup/mqttSettings.ts';
+import { startSensorApp } from '../app/sensor/sensorApp.ts';
 import {
   addConfigFlag,
   addMqttFlag,

@@ -18,7 +18,7 @@ import type {
   ApiSummary,
 } from '../../src/adapters/http/apiTypes.ts';
 import type { DeviceWindow, WindowSummary } from '../../src/core/model.ts';
-import { startDemo, type RunningDemo } from '../../src/app/demo.ts';
+import { startDemo, type RunningDemo } from '../../src/app/demo/demo.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';

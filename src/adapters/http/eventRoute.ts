@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Hub } from '../../app/hub.ts';
+import type { Hub } from '../../app/hub/hub.ts';
 import type { ApiEvents } from './apiTypes.ts';
 import { toApiPosition, toApiWindow } from './apiMapping.ts';
 

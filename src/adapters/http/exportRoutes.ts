@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Hub } from '../../app/hub.ts';
+import type { Hub } from '../../app/hub/hub.ts';
 import type { DeviceRow } from '../storage/store.ts';
 import { toApiDevice, toApiWindow } from './apiMapping.ts';
 import { devicesCsv, windowsCsv } from './exports.ts';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Hub, MetricSample } from '../../app/hub.ts';
+import type { Hub, MetricSample } from '../../app/hub/hub.ts';
 
 function escapeLabel(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Hub } from '../../app/hub.ts';
+import type { Hub } from '../../app/hub/hub.ts';
 import { heatmapOf } from '../../core/positioning/heatmap.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
 import { toApiPosition } from './apiMapping.ts';

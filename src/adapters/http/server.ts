@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import type { Hub } from '../../app/hub.ts';
+import type { Hub } from '../../app/hub/hub.ts';
 import type { ApiError } from './apiTypes.ts';
 import { isLoopbackHost, presentedToken, tokenMatches } from './auth.ts';
 import { registerApiRoutes } from './apiRoutes.ts';

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
-import { Hub } from '../../../src/app/hub.ts';
+import { Hub } from '../../../src/app/hub/hub.ts';
 import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
 import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
 import { buildServer } from '../../../src/adapters/http/server.ts';

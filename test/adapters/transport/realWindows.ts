@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
-import { replay } from '../../../src/app/replay.ts';
+import { replay } from '../../../src/app/batch/replay.ts';
 import { fixtures } from '../../helpers/paths.ts';
 
 export const SITE_KEY = new Uint8Array(32).fill(7);

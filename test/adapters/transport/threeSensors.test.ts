@@ -7,7 +7,7 @@ import { PostgresStore } from '../../../src/adapters/storage/postgres/postgresSt
 import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
 import { MqttWindowPublisher } from '../../../src/adapters/transport/mqttPublisher.ts';
 import { FileOutbox } from '../../../src/adapters/transport/outbox.ts';
-import { replay } from '../../../src/app/replay.ts';
+import { replay } from '../../../src/app/batch/replay.ts';
 import { CaptureStreamReader } from '../../../src/core/frames/captureReader.ts';
 import { demoCapture } from '../../helpers/paths.ts';
 import { POSTGRES_URL, SchemaPool, SKIP_NO_POSTGRES } from '../storage/postgresSchemas.ts';

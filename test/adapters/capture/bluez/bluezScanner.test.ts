@@ -11,7 +11,7 @@ import {
   type BluezEvent,
   type BluezScannerOptions,
 } from '../../../../src/adapters/capture/bluez/bluezScanner.ts';
-import { createSensorWindower } from '../../../../src/app/sensorWindower.ts';
+import { createSensorWindower } from '../../../../src/app/sensor/sensorWindower.ts';
 import type { Observation, WindowSummary } from '../../../../src/core/model.ts';
 import { FakeBluez } from '../../../helpers/fakeBluez/fakeBluez.ts';
 import { FakeClock } from '../../../helpers/fakeBluez/fakeClock.ts';

@@ -3,21 +3,21 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../src/app/hub.ts';
-import { loadHubPositioning } from '../../src/app/hubPositioning.ts';
-import { createSensorWindower } from '../../src/app/sensorWindower.ts';
-import { readProbeLog } from '../../src/adapters/capture/probeLog.ts';
-import { buildServer } from '../../src/adapters/http/server.ts';
-import type { ApiHeatmap, ApiPositions, ApiSite } from '../../src/adapters/http/apiTypes.ts';
-import { SqliteStore } from '../../src/adapters/storage/sqlite/sqliteStore.ts';
-import { InProcessBus } from '../../src/adapters/transport/inProcessBus.ts';
-import { fixtures } from '../helpers/paths.ts';
+import { Hub } from '../../../src/app/hub/hub.ts';
+import { loadLivePositioning } from '../../../src/app/hub/livePositioningSetup.ts';
+import { createSensorWindower } from '../../../src/app/sensor/sensorWindower.ts';
+import { readProbeLog } from '../../../src/adapters/capture/probeLog.ts';
+import { buildServer } from '../../../src/adapters/http/server.ts';
+import type { ApiHeatmap, ApiPositions, ApiSite } from '../../../src/adapters/http/apiTypes.ts';
+import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
+import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
+import { fixtures } from '../../helpers/paths.ts';
 
 test('positioning windows of a real walk become stored positions, current positions and a heat map', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'airtrace-hub-pos-'));
   const store = new SqliteStore(join(dir, 'hub.db'));
   const bus = new InProcessBus();
-  const positioning = await loadHubPositioning(
+  const positioning = await loadLivePositioning(
     join(fixtures, 'positioning/boun_site.json'),
     2,
     'wnls+kalman',

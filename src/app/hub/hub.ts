@@ -1,14 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { InProcessBus, SensorStatus } from '../adapters/transport/inProcessBus.ts';
-import type { WindowSummary } from '../core/model.ts';
-import type { DeviceQuery, DeviceRow, Store, WindowPeople, WindowRow } from '../adapters/storage/store.ts';
-import { renderTextExport } from '../adapters/http/exports.ts';
-import type { CountingParams } from '../core/occupancy/countingParams.ts';
-import { LiveLocator, type LiveFix } from '../core/positioning/liveLocator.ts';
-import type { MethodName } from '../core/positioning/methods.ts';
-import type { PositioningSite } from '../core/positioning/positioningSite.ts';
-import type { Site } from '../config/site.ts';
+import type { InProcessBus, SensorStatus } from '../../adapters/transport/inProcessBus.ts';
+import type { WindowSummary } from '../../core/model.ts';
+import type { DeviceQuery, DeviceRow, Store, WindowPeople, WindowRow } from '../../adapters/storage/store.ts';
+import { renderTextExport } from '../../adapters/http/exports.ts';
+import type { CountingParams } from '../../core/occupancy/countingParams.ts';
+import { LiveLocator, type LiveFix } from '../../core/positioning/liveLocator.ts';
+import type { MethodName } from '../../core/positioning/methods.ts';
+import type { PositioningSite } from '../../core/positioning/positioningSite.ts';
+import type { Site } from '../../config/site.ts';
 import { HubIngest } from './hubIngest.ts';
 import { PeopleEstimator } from './peopleEstimator.ts';
 

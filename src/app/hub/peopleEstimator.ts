@@ -1,9 +1,9 @@
-import type { WindowSummary } from '../core/model.ts';
-import type { CountingParams } from '../core/occupancy/countingParams.ts';
-import { estimateWindows } from '../core/occupancy/peopleEstimate.ts';
-import { mergeSpans, type Span } from '../core/occupancy/presence.ts';
-import { sightingsFromSummaries } from '../core/occupancy/sighting.ts';
-import type { WindowPeople } from '../adapters/storage/store.ts';
+import type { WindowSummary } from '../../core/model.ts';
+import type { CountingParams } from '../../core/occupancy/countingParams.ts';
+import { estimateWindows } from '../../core/occupancy/peopleEstimate.ts';
+import { mergeSpans, type Span } from '../../core/occupancy/presence.ts';
+import { sightingsFromSummaries } from '../../core/occupancy/sighting.ts';
+import type { WindowPeople } from '../../adapters/storage/store.ts';
 
 /** A window's people estimate, as stored and served. */
 export type EstimateRow = WindowPeople;

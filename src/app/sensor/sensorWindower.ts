@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
-import { vendorOfDevice } from '../core/identity/vendor.ts';
-import type { WindowSummary } from '../core/model.ts';
-import { Windower } from '../core/window/windower.ts';
-import { loadOuiTable } from '../adapters/identity/ouiTable.ts';
+import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
+import { vendorOfDevice } from '../../core/identity/vendor.ts';
+import type { WindowSummary } from '../../core/model.ts';
+import { Windower } from '../../core/window/windower.ts';
+import { loadOuiTable } from '../../adapters/identity/ouiTable.ts';
 
 export interface SensorWindowerOptions {
   windowSeconds: number;

@@ -1,7 +1,7 @@
 /** The positioning report folder: an error-CDF plot and per-spot tables. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ErrorSummary } from '../core/positioning/errorMetrics.ts';
+import type { ErrorSummary } from '../../core/positioning/errorMetrics.ts';
 import type { PositioningEvaluation } from './positioningEval.ts';
 
 const COLOURS = [

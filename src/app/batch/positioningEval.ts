@@ -2,14 +2,14 @@
  * The positioning accuracy harness as a library: recordings and truth in, error figures per
  * solver out. `airtrace eval positioning` and eval/positioning/run.ts are thin wrappers.
  */
-import type { Observation } from '../core/model.ts';
-import { type ErrorSummary, compareSummaries, summarizeErrors } from '../core/positioning/errorMetrics.ts';
-import type { Point2 } from '../core/positioning/geometry.ts';
-import { METHOD_NAMES, type MethodTuning, createMethods } from '../core/positioning/methods.ts';
-import { locateWindows } from '../core/positioning/locate.ts';
-import { windowObservations } from '../core/positioning/readings.ts';
-import type { PositioningSite } from '../core/positioning/positioningSite.ts';
-import { type TruthPoint, truthLookup } from '../core/positioning/truth.ts';
+import type { Observation } from '../../core/model.ts';
+import { type ErrorSummary, compareSummaries, summarizeErrors } from '../../core/positioning/errorMetrics.ts';
+import type { Point2 } from '../../core/positioning/geometry.ts';
+import { METHOD_NAMES, type MethodTuning, createMethods } from '../../core/positioning/methods.ts';
+import { locateWindows } from '../../core/positioning/locate.ts';
+import { windowObservations } from '../../core/positioning/readings.ts';
+import type { PositioningSite } from '../../core/positioning/positioningSite.ts';
+import { type TruthPoint, truthLookup } from '../../core/positioning/truth.ts';
 
 export interface EvaluationLog {
   /** Shown in the per-spot table: a track name, a spot's file name. */

@@ -1,11 +1,11 @@
-import type { Observation, WindowSummary } from '../core/model.ts';
-import { dutyPhase, type DutyCycle } from '../core/window/dutyCycle.ts';
-import type { Windower } from '../core/window/windower.ts';
-import { ChannelHopper, runCommand, type CommandRunner } from '../adapters/capture/channelHopper.ts';
-import { LiveCapture, type CaptureEvent, type CaptureTool } from '../adapters/capture/liveCapture.ts';
-import type { SensorStatus } from '../adapters/transport/inProcessBus.ts';
-import { BluezScanner } from '../adapters/capture/bluez/bluezScanner.ts';
-import { describeBluezEvent } from '../adapters/capture/bluez/bluezEventText.ts';
+import type { Observation, WindowSummary } from '../../core/model.ts';
+import { dutyPhase, type DutyCycle } from '../../core/window/dutyCycle.ts';
+import type { Windower } from '../../core/window/windower.ts';
+import { ChannelHopper, runCommand, type CommandRunner } from '../../adapters/capture/channelHopper.ts';
+import { LiveCapture, type CaptureEvent, type CaptureTool } from '../../adapters/capture/liveCapture.ts';
+import type { SensorStatus } from '../../adapters/transport/inProcessBus.ts';
+import { BluezScanner } from '../../adapters/capture/bluez/bluezScanner.ts';
+import { describeBluezEvent } from '../../adapters/capture/bluez/bluezEventText.ts';
 import { createSensorWindower } from './sensorWindower.ts';
 
 /** Where a sensor's windows go: the in-process bus, or MQTT. */

@@ -1,8 +1,8 @@
-import type { AirtraceConfig } from '../config/config.ts';
-import type { Store } from '../adapters/storage/store.ts';
-import { startHubApp, type RunningHub } from './hubApp.ts';
-import { Sensor, type SensorOptions } from './sensor.ts';
-import { siteKeyFor } from './siteKey.ts';
+import type { AirtraceConfig } from '../../config/config.ts';
+import type { Store } from '../../adapters/storage/store.ts';
+import { startHubApp, type RunningHub } from '../hub/hubApp.ts';
+import { Sensor, type SensorOptions } from '../sensor/sensor.ts';
+import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
 
 export interface RunningAll {
   url: string;
@@ -23,7 +23,7 @@ export async function startRunApp(
   const sensor = new Sensor({
     sensorId: config.sensor.id,
     windowSeconds: config.windowSeconds,
-    siteKey: siteKeyFor(config),
+    siteKey: siteKeyFromConfigOrKeyFile(config),
     wifi,
     bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
     scan: config.sensor.scan,

@@ -1,21 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readCaptureStream } from '../adapters/capture/captureSource.ts';
-import { type CountingConfig, countingParamsOf } from '../config/countingConfig.ts';
-import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
-import { vendorOfDevice } from '../core/identity/vendor.ts';
-import type { Observation, WindowSummary } from '../core/model.ts';
-import type { CountingParams } from '../core/occupancy/countingParams.ts';
-import { distinctAddresses, windowsOver } from '../core/occupancy/countWindows.ts';
-import { groupDevices } from '../core/occupancy/deviceGrouping.ts';
-import { type FitCandidate, type FitResult, fitPeopleModel } from '../core/occupancy/fitModel.ts';
-import { estimatesFromPresence, presencesOf, type WindowEstimate } from '../core/occupancy/peopleEstimate.ts';
-import { mergeSpans, type Span, windowPresence } from '../core/occupancy/presence.ts';
-import { type Score, scoreEstimates } from '../core/occupancy/scores.ts';
-import { type Sighting, sightingFromDeviceWindow, sortSightings } from '../core/occupancy/sighting.ts';
-import { type TruthRow, windowTruth } from '../core/occupancy/truthSeries.ts';
-import { Windower } from '../core/window/windower.ts';
+import { readCaptureStream } from '../../adapters/capture/captureSource.ts';
+import { type CountingConfig, countingParamsOf } from '../../config/countingConfig.ts';
+import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
+import { vendorOfDevice } from '../../core/identity/vendor.ts';
+import type { Observation, WindowSummary } from '../../core/model.ts';
+import type { CountingParams } from '../../core/occupancy/countingParams.ts';
+import { distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
+import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
+import { type FitCandidate, type FitResult, fitPeopleModel } from '../../core/occupancy/fitModel.ts';
+import {
+  estimatesFromPresence,
+  presencesOf,
+  type WindowEstimate,
+} from '../../core/occupancy/peopleEstimate.ts';
+import { mergeSpans, type Span, windowPresence } from '../../core/occupancy/presence.ts';
+import { type Score, scoreEstimates } from '../../core/occupancy/scores.ts';
+import { type Sighting, sightingFromDeviceWindow, sortSightings } from '../../core/occupancy/sighting.ts';
+import { type TruthRow, windowTruth } from '../../core/occupancy/truthSeries.ts';
+import { Windower } from '../../core/window/windower.ts';
 
 /**
  * `airtrace count`: capture files in, people per window out, optionally scored against ground

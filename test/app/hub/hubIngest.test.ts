@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HubIngest } from '../../src/app/hubIngest.ts';
-import type { WindowSummary } from '../../src/core/model.ts';
-import type { Store } from '../../src/adapters/storage/store.ts';
+import { HubIngest } from '../../../src/app/hub/hubIngest.ts';
+import type { WindowSummary } from '../../../src/core/model.ts';
+import type { Store } from '../../../src/adapters/storage/store.ts';
 
 const part = (sensorId: string, windowStart: number): WindowSummary => ({
   schema: 1,

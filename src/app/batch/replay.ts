@@ -1,9 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
-import type { WindowSummary } from '../core/model.ts';
-import { addCounters, emptyCounters, readCaptureStream } from '../adapters/capture/captureSource.ts';
-import type { Store } from '../adapters/storage/store.ts';
-import { HubIngest } from './hubIngest.ts';
-import { createSensorWindower } from './sensorWindower.ts';
+import type { WindowSummary } from '../../core/model.ts';
+import { addCounters, emptyCounters, readCaptureStream } from '../../adapters/capture/captureSource.ts';
+import type { Store } from '../../adapters/storage/store.ts';
+import { HubIngest } from '../hub/hubIngest.ts';
+import { createSensorWindower } from '../sensor/sensorWindower.ts';
 
 export interface ReplayInput {
   /** A path, or '-' for standard input. */

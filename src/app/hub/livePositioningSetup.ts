@@ -1,21 +1,21 @@
 import { dirname, resolve } from 'node:path';
-import type { AirtraceConfig } from '../config/config.ts';
-import { ConfigError } from '../config/loadConfig.ts';
-import { formatSiteIssues, loadSite, positioningSites } from '../config/site.ts';
-import { isMethodName } from '../core/positioning/methods.ts';
+import type { AirtraceConfig } from '../../config/config.ts';
+import { ConfigError } from '../../config/loadConfig.ts';
+import { formatSiteIssues, loadSite, positioningSites } from '../../config/site.ts';
+import { isMethodName } from '../../core/positioning/methods.ts';
 import type { HubPositioning } from './hub.ts';
 
 /** Live positioning for the hub from `hub.siteFile`, or undefined when there is none. */
-export async function hubPositioningFor(
+export async function livePositioningFromConfig(
   config: AirtraceConfig,
   log: (line: string) => void,
 ): Promise<HubPositioning | undefined> {
   const path = config.hub.siteFile;
   if (path === undefined) return undefined;
-  return loadHubPositioning(path, config.positioning.windowSeconds, config.positioning.method, log);
+  return loadLivePositioning(path, config.positioning.windowSeconds, config.positioning.method, log);
 }
 
-export async function loadHubPositioning(
+export async function loadLivePositioning(
   path: string,
   windowSeconds: number,
   method: string | undefined,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { AirtraceConfig } from '../config/config.ts';
-import { ConfigError } from '../config/loadConfig.ts';
-import type { MqttBrokerOptions } from '../adapters/transport/mqttBroker.ts';
-import type { TopicScope } from '../adapters/transport/topics.ts';
+import type { AirtraceConfig } from '../../config/config.ts';
+import { ConfigError } from '../../config/loadConfig.ts';
+import type { MqttBrokerOptions } from '../../adapters/transport/mqttBroker.ts';
+import type { TopicScope } from '../../adapters/transport/topics.ts';
 
 type MqttConfig = NonNullable<AirtraceConfig['mqtt']>;
 

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startRunApp } from '../../src/app/runApp.ts';
-import { validateConfig } from '../../src/config/config.ts';
-import { SqliteStore } from '../../src/adapters/storage/sqlite/sqliteStore.ts';
-import { FakeBluez } from '../helpers/fakeBluez/fakeBluez.ts';
-import { SKIP_NO_DBUS_DAEMON, startPrivateBus } from '../helpers/fakeBluez/privateBus.ts';
-import { addressSpellings, recordedAdvertisements } from '../helpers/fakeBluez/recordedAdvertisements.ts';
+import { startRunApp } from '../../../src/app/run/runApp.ts';
+import { validateConfig } from '../../../src/config/config.ts';
+import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
+import { FakeBluez } from '../../helpers/fakeBluez/fakeBluez.ts';
+import { SKIP_NO_DBUS_DAEMON, startPrivateBus } from '../../helpers/fakeBluez/privateBus.ts';
+import { addressSpellings, recordedAdvertisements } from '../../helpers/fakeBluez/recordedAdvertisements.ts';
 
 test(
   'run with BlueZ: recorded devices reach the API, raw addresses reach nothing',

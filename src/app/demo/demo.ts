@@ -1,26 +1,23 @@
 import { createReadStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Observation } from '../core/model.ts';
-import { windowStartOf } from '../core/window/windowBounds.ts';
-import { readCaptureStream } from '../adapters/capture/captureSource.ts';
-import { loadOrCreateSiteKey } from '../adapters/identity/siteKeyFile.ts';
-import { checkBindSecurity } from '../adapters/http/auth.ts';
-import { buildServer } from '../adapters/http/server.ts';
-import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
-import type { Store } from '../adapters/storage/store.ts';
-import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
-import { defaultCountingParams } from '../core/occupancy/countingParams.ts';
-import { readProbeLog } from '../adapters/capture/probeLog.ts';
-import { Hub } from './hub.ts';
-import { loadHubPositioning } from './hubPositioning.ts';
-import { createSensorWindower } from './sensorWindower.ts';
+import type { Observation } from '../../core/model.ts';
+import { windowStartOf } from '../../core/window/windowBounds.ts';
+import { readCaptureStream } from '../../adapters/capture/captureSource.ts';
+import { loadOrCreateSiteKey } from '../../adapters/identity/siteKeyFile.ts';
+import { checkBindSecurity } from '../../adapters/http/auth.ts';
+import { buildServer } from '../../adapters/http/server.ts';
+import { SqliteStore } from '../../adapters/storage/sqlite/sqliteStore.ts';
+import type { Store } from '../../adapters/storage/store.ts';
+import { InProcessBus } from '../../adapters/transport/inProcessBus.ts';
+import { defaultCountingParams } from '../../core/occupancy/countingParams.ts';
+import { readProbeLog } from '../../adapters/capture/probeLog.ts';
+import { PACKAGE_ROOT, PROJECT_URL, WEB_ROOT } from '../hub/dashboardFiles.ts';
+import { Hub } from '../hub/hub.ts';
+import { loadLivePositioning } from '../hub/livePositioningSetup.ts';
+import { createSensorWindower } from '../sensor/sensorWindower.ts';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEMO_DATA_DIR = join(ROOT, 'demo-data');
-export const WEB_ROOT = join(ROOT, 'web/dist');
-export const PROJECT_URL = 'https://github.com/airtrace/airtrace';
+export const DEMO_DATA_DIR = join(PACKAGE_ROOT, 'demo-data');
 
 /** Real recordings shipped for the demo (see demo-data/NOTICE.md), each heard by one sensor. */
 export const DEMO_RECORDINGS = [{ file: 'brno-sc6-61_2022-10-18.pcap', sensorId: 'brno-lab' }];
@@ -117,7 +114,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const windowSeconds = options.windowSeconds ?? 60;
   const log = options.log ?? (() => {});
   const store = new SqliteStore(options.dbPath);
-  const positioning = await loadHubPositioning(
+  const positioning = await loadLivePositioning(
     join(DEMO_DATA_DIR, DEMO_WALK.site),
     DEMO_WALK.windowSeconds,
     undefined,

@@ -1,5 +1,5 @@
-import type { WindowSummary } from '../core/model.ts';
-import type { Store } from '../adapters/storage/store.ts';
+import type { WindowSummary } from '../../core/model.ts';
+import type { Store } from '../../adapters/storage/store.ts';
 
 export interface IngestCounters {
   sensorWindows: number;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { countPeople, loadCaptures } from '../../src/app/count.ts';
-import { PeopleEstimator, type EstimateRow } from '../../src/app/peopleEstimator.ts';
-import { replay } from '../../src/app/replay.ts';
-import { defaultCountingParams } from '../../src/core/occupancy/countingParams.ts';
-import { fixtures } from '../helpers/paths.ts';
+import { countPeople, loadCaptures } from '../../../src/app/batch/count.ts';
+import { PeopleEstimator, type EstimateRow } from '../../../src/app/hub/peopleEstimator.ts';
+import { replay } from '../../../src/app/batch/replay.ts';
+import { defaultCountingParams } from '../../../src/core/occupancy/countingParams.ts';
+import { fixtures } from '../../helpers/paths.ts';
 
 const KEY = new Uint8Array(32).fill(7);
 const capture = join(fixtures, 'occupancy/brno_2022-10-19_1400-1420.pcap');

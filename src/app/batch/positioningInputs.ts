@@ -8,27 +8,27 @@ import { readFile, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Transform, pipeline } from 'node:stream';
-import { type ProbeLogStats, describeSkipped, readProbeLogStream } from '../adapters/capture/probeLog.ts';
-import { type Site, formatSiteIssues, loadSite, positioningSites, zoneAt } from '../config/site.ts';
-import { createNodeMacHasher } from '../adapters/identity/nodeMacHasher.ts';
-import type { Observation } from '../core/model.ts';
-import type { Point2 } from '../core/positioning/geometry.ts';
-import { type FloorSite, floorOf, locateWindows } from '../core/positioning/locate.ts';
+import { type ProbeLogStats, describeSkipped, readProbeLogStream } from '../../adapters/capture/probeLog.ts';
+import { type Site, formatSiteIssues, loadSite, positioningSites, zoneAt } from '../../config/site.ts';
+import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
+import type { Observation } from '../../core/model.ts';
+import type { Point2 } from '../../core/positioning/geometry.ts';
+import { type FloorSite, floorOf, locateWindows } from '../../core/positioning/locate.ts';
 import {
   type Method,
   type MethodName,
   type MethodTuning,
   createMethods,
-} from '../core/positioning/methods.ts';
-import { parseSpotName } from '../core/positioning/probeLogLine.ts';
-import { type ReadingWindow, windowObservations } from '../core/positioning/readings.ts';
+} from '../../core/positioning/methods.ts';
+import { parseSpotName } from '../../core/positioning/probeLogLine.ts';
+import { type ReadingWindow, windowObservations } from '../../core/positioning/readings.ts';
 import {
   type TruthLookupOptions,
   type TruthPoint,
   parseTruthCsv,
   truthLookup,
-} from '../core/positioning/truth.ts';
-import type { CalibrationRecording } from '../core/positioning/siteCalibration.ts';
+} from '../../core/positioning/truth.ts';
+import type { CalibrationRecording } from '../../core/positioning/siteCalibration.ts';
 
 /** A mistake in the user's input (a site file, a log, a truth CSV): one message, no stack. */
 export class PositioningInputError extends Error {}

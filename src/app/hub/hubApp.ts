@@ -1,16 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { AirtraceConfig } from '../config/config.ts';
-import { checkBindSecurity } from '../adapters/http/auth.ts';
-import { buildServer } from '../adapters/http/server.ts';
-import type { Store } from '../adapters/storage/store.ts';
-import { InProcessBus } from '../adapters/transport/inProcessBus.ts';
-import { PROJECT_URL, WEB_ROOT } from './demo.ts';
-import { countingFor } from './countingFor.ts';
+import type { AirtraceConfig } from '../../config/config.ts';
+import { checkBindSecurity } from '../../adapters/http/auth.ts';
+import { buildServer } from '../../adapters/http/server.ts';
+import type { Store } from '../../adapters/storage/store.ts';
+import { InProcessBus } from '../../adapters/transport/inProcessBus.ts';
+import { PROJECT_URL, WEB_ROOT } from './dashboardFiles.ts';
+import { countingParamsFromConfig } from './countingParamsFromConfig.ts';
 import { Hub } from './hub.ts';
-import { hubPositioningFor } from './hubPositioning.ts';
-import { siteKeyFor } from './siteKey.ts';
+import { livePositioningFromConfig } from './livePositioningSetup.ts';
+import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
 
 const DAY = 86_400;
 
@@ -37,8 +37,8 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
   checkBindSecurity(host, token);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const counting = countingFor(config, siteKeyFor(config));
-  const positioning = await hubPositioningFor(config, log);
+  const counting = countingParamsFromConfig(config, siteKeyFromConfigOrKeyFile(config));
+  const positioning = await livePositioningFromConfig(config, log);
   const bus = new InProcessBus((error) => log(`bus listener failed: ${(error as Error).message}`));
   const hub = new Hub({
     store,

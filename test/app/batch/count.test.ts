@@ -1,12 +1,12 @@
-import { loadCountingConfig } from '../../src/config/countingConfig.ts';
+import { loadCountingConfig } from '../../../src/config/countingConfig.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixtures, SKIP_NO_SHARED, sharedData } from '../helpers/paths.ts';
-import { countPeople, fitCounting, loadCaptures } from '../../src/app/count.ts';
-import { countingParamsOf, validateCountingConfig } from '../../src/config/countingConfig.ts';
-import { parseTruthCsv, type TruthRow } from '../../src/core/occupancy/truthSeries.ts';
+import { fixtures, SKIP_NO_SHARED, sharedData } from '../../helpers/paths.ts';
+import { countPeople, fitCounting, loadCaptures } from '../../../src/app/batch/count.ts';
+import { countingParamsOf, validateCountingConfig } from '../../../src/config/countingConfig.ts';
+import { parseTruthCsv, type TruthRow } from '../../../src/core/occupancy/truthSeries.ts';
 
 const dir = join(fixtures, 'occupancy');
 const full = join(dir, 'brno_2022-10-19_1400-1420.pcap');

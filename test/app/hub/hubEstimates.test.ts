@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../src/app/hub.ts';
-import { replay } from '../../src/app/replay.ts';
-import { SqliteStore } from '../../src/adapters/storage/sqlite/sqliteStore.ts';
-import { InProcessBus } from '../../src/adapters/transport/inProcessBus.ts';
-import { defaultCountingParams } from '../../src/core/occupancy/countingParams.ts';
-import type { WindowSummary } from '../../src/core/model.ts';
-import { fixtures } from '../helpers/paths.ts';
+import { Hub } from '../../../src/app/hub/hub.ts';
+import { replay } from '../../../src/app/batch/replay.ts';
+import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
+import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
+import { defaultCountingParams } from '../../../src/core/occupancy/countingParams.ts';
+import type { WindowSummary } from '../../../src/core/model.ts';
+import { fixtures } from '../../helpers/paths.ts';
 
 test('the hub estimates every window of a two-sensor burst once per window start, not once per part', async () => {
   const summaries: WindowSummary[] = [];

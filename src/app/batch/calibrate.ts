@@ -3,14 +3,14 @@
  * keep the recordings as a survey, and write both into the site, keeping everything else in
  * it. `airtrace calibrate` and the leave-one-out evaluation in eval/positioning share it.
  */
-import { type Site, applyCalibration, positioningSites, withSurvey } from '../config/site.ts';
-import type { CalibrationMode } from '../core/positioning/calibration.ts';
-import type { RssiStatistic } from '../core/positioning/positioningSite.ts';
+import { type Site, applyCalibration, positioningSites, withSurvey } from '../../config/site.ts';
+import type { CalibrationMode } from '../../core/positioning/calibration.ts';
+import type { RssiStatistic } from '../../core/positioning/positioningSite.ts';
 import {
   type CalibrationRecording,
   type SiteCalibration,
   calibrateRecordings,
-} from '../core/positioning/siteCalibration.ts';
+} from '../../core/positioning/siteCalibration.ts';
 
 export interface CalibrateSiteOptions {
   /** How sensors share parameters (default: shared-exponent, the best on the BOUN tracks). */

@@ -1,9 +1,9 @@
-import type { AirtraceConfig } from '../config/config.ts';
-import { forwardToBus } from '../adapters/transport/busBridge.ts';
-import type { InProcessBus } from '../adapters/transport/inProcessBus.ts';
-import { MqttWindowSubscriber } from '../adapters/transport/mqttSubscriber.ts';
+import type { AirtraceConfig } from '../../config/config.ts';
+import { forwardToBus } from '../../adapters/transport/busBridge.ts';
+import type { InProcessBus } from '../../adapters/transport/inProcessBus.ts';
+import { MqttWindowSubscriber } from '../../adapters/transport/mqttSubscriber.ts';
 import type { Hub } from './hub.ts';
-import { brokerOptions, requireMqtt, topicScope } from './mqttBrokerConfig.ts';
+import { brokerOptions, requireMqtt, topicScope } from '../setup/mqttSettings.ts';
 
 /**
  * Feeds the hub from MQTT: each window is acknowledged to the broker only once it is stored, with

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { AirtraceConfig } from '../config/config.ts';
-import { ConfigError } from '../config/loadConfig.ts';
-import { MqttWindowPublisher } from '../adapters/transport/mqttPublisher.ts';
-import { FileOutbox } from '../adapters/transport/outbox.ts';
-import { brokerOptions, requireMqtt, topicScope } from './mqttBrokerConfig.ts';
+import type { AirtraceConfig } from '../../config/config.ts';
+import { ConfigError } from '../../config/loadConfig.ts';
+import { MqttWindowPublisher } from '../../adapters/transport/mqttPublisher.ts';
+import { FileOutbox } from '../../adapters/transport/outbox.ts';
+import { brokerOptions, requireMqtt, topicScope } from '../setup/mqttSettings.ts';
 import { Sensor } from './sensor.ts';
-import { siteKeyFor } from './siteKey.ts';
+import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
 
 export interface RunningSensor {
   sensor: Sensor;
@@ -41,7 +41,7 @@ export async function startSensorApp(
   const sensor = new Sensor({
     sensorId,
     windowSeconds: config.windowSeconds,
-    siteKey: siteKeyFor(config),
+    siteKey: siteKeyFromConfigOrKeyFile(config),
     wifi: config.sensor.wifi,
     bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
     scan: config.sensor.scan,
