@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Hub } from '../src/app/hub/hub.ts';
 import { buildServer } from '../src/adapters/http/server.ts';
 import { SqliteStore } from '../src/adapters/storage/sqlite/sqliteStore.ts';
-import { InProcessBus } from '../src/adapters/transport/inProcessBus.ts';
+import { InProcessTransport } from '../src/adapters/transport/inProcessTransport.ts';
 import type { BenchResult } from './result.ts';
 
 const DAYS = 30;
@@ -68,7 +68,7 @@ export async function benchApiLatency(outDir: string, log: (line: string) => voi
   const store = new SqliteStore(path);
   const hub = new Hub({
     store,
-    bus: new InProcessBus(),
+    subscriber: new InProcessTransport().subscriber,
     siteName: 'bench',
     windowSeconds: 60,
     ratio: 0.7,

@@ -10,7 +10,7 @@ import type { Store } from '../src/adapters/storage/store.ts';
 import { MqttWindowPublisher } from '../src/adapters/transport/mqttPublisher.ts';
 import { MqttWindowSubscriber } from '../src/adapters/transport/mqttSubscriber.ts';
 import { FileOutbox } from '../src/adapters/transport/outbox.ts';
-import { HubIngest } from '../src/app/hub/hubIngest.ts';
+import { WindowStorage } from '../src/app/hub/windowStorage.ts';
 import type { DeviceWindow, WindowSummary } from '../src/core/model.ts';
 import type { BenchResult } from './result.ts';
 
@@ -118,11 +118,8 @@ async function overMqtt(url: string, store: Store, windows: WindowSummary[][], d
     // Several windows in hand at once, so those of one minute are written together.
     connections: HUB_CONNECTIONS,
   });
-  const ingest = new HubIngest(store);
-  hub.onWindow(async (summary) => {
-    ingest.accept(summary);
-    await ingest.flush();
-  });
+  const ingest = new WindowStorage(store);
+  hub.onWindow((summary) => ingest.store(summary));
   await hub.start();
   const sensors = Array.from(
     { length: SENSORS },
@@ -156,15 +153,12 @@ async function overMqtt(url: string, store: Store, windows: WindowSummary[][], d
   return total / seconds;
 }
 
-/** The same windows handed to HubIngest in one process: parts of one window start share a transaction. */
+/** The same windows handed to WindowStorage in one process: parts of one window start share a transaction. */
 async function direct(store: Store, windows: WindowSummary[][]): Promise<number> {
-  const ingest = new HubIngest(store);
+  const ingest = new WindowStorage(store);
   const total = windows.reduce((a, round) => a + round.length, 0);
   const started = performance.now();
-  for (const round of windows) {
-    for (const w of round) ingest.accept(w);
-    await ingest.flush();
-  }
+  for (const round of windows) await Promise.all(round.map((w) => ingest.store(w)));
   const seconds = (performance.now() - started) / 1000;
   if (ingest.counters.stored !== total)
     throw new Error(`stored ${ingest.counters.stored} of ${total} windows`);

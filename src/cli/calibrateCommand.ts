@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { formatTable } from '../adapters/http/textTable.ts';
+import { formatTable } from '../adapters/export/textTable.ts';
 import { type Site, saveSite } from '../config/site.ts';
 import {
   PositioningInputError,

@@ -16,7 +16,7 @@ import {
 } from '../config/countingConfig.ts';
 import type { Score } from '../core/occupancy/scores.ts';
 import { parseTruthCsv, type TruthRow } from '../core/occupancy/truthSeries.ts';
-import { formatTable } from '../adapters/http/textTable.ts';
+import { formatTable } from '../adapters/export/textTable.ts';
 import { ProgressBar } from './progressBar.ts';
 import { positiveNumber } from './replayCommand.ts';
 

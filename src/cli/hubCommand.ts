@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { displayBrokerUrl } from '../app/setup/mqttSettings.ts';
 import { openStore } from '../adapters/storage/openStore.ts';
 import { startHubApp } from '../app/hub/hubApp.ts';
-import { mqttHubSource } from '../app/hub/mqttHubSource.ts';
+import { mqttSubscriberFromConfig } from '../app/setup/mqttTransports.ts';
 import {
   addConfigFlag,
   addHubFlags,
@@ -28,7 +28,8 @@ export function hubCommand(): Command {
     const config = resolveConfig(flags);
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const store = await openStore(config.hub.db);
-    const running = await startHubApp({ config, store, log, attachSource: mqttHubSource(config, log) });
+    const subscriber = mqttSubscriberFromConfig(config, log);
+    const running = await startHubApp({ config, store, log, subscriber });
     process.stdout.write(
       `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`,
     );

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { parseSiteKey } from '../adapters/identity/siteKeyFile.ts';
-import { formatTable } from '../adapters/http/textTable.ts';
+import { formatTable } from '../adapters/export/textTable.ts';
 import {
   type LoadedLogs,
   type LoadedSite,

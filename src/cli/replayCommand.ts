@@ -4,7 +4,7 @@ import { loadOrCreateSiteKey, parseSiteKey } from '../adapters/identity/siteKeyF
 import { SqliteStore } from '../adapters/storage/sqlite/sqliteStore.ts';
 import type { DeviceRow, Store } from '../adapters/storage/store.ts';
 import { ProgressBar } from './progressBar.ts';
-import { formatTable } from '../adapters/http/textTable.ts';
+import { formatTable } from '../adapters/export/textTable.ts';
 
 export function positiveNumber(value: string): number {
   const n = Number(value);

@@ -20,6 +20,11 @@ import type {
 import type { DeviceWindow, WindowSummary } from '../../src/core/model.ts';
 import { startDemo, type RunningDemo } from '../../src/app/demo/demo.ts';
 
+/**
+ * The page's globals, for functions Playwright runs in the page (the test has no DOM types).
+ * Functions, never strings: the dashboard's Content-Security-Policy forbids evaluating strings.
+ */
+type PageGlobal = { document: { title: string }; __sameDocument?: boolean };
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = '/usr/bin/chromium';
 const BUILT_PAGE = join(ROOT, 'web/dist/index.html');
@@ -155,18 +160,26 @@ test('the dashboard in a real browser against the demo', { timeout: 180_000 }, a
 
   await t.test('the title says "Scanning…" during a window and "airtrace" between windows', async () => {
     assert.ok(!replayFinished, 'the replay ended before the page was up: slow it down');
-    await page.waitForFunction('document.title === "Scanning…"', undefined, {
-      timeout: 15_000,
-      polling: 'raf',
-    });
-    await page.waitForFunction('document.title === "airtrace"', undefined, {
-      timeout: 15_000,
-      polling: 'raf',
-    });
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobal).document.title === 'Scanning…',
+      undefined,
+      {
+        timeout: 15_000,
+        polling: 'raf',
+      },
+    );
+    await page.waitForFunction(
+      () => (globalThis as unknown as PageGlobal).document.title === 'airtrace',
+      undefined,
+      {
+        timeout: 15_000,
+        polling: 'raf',
+      },
+    );
   });
 
   await t.test('a new window arrives over SSE without a reload, and a zoom stays put', async () => {
-    await page.evaluate('window.__sameDocument = true');
+    await page.evaluate(() => ((globalThis as unknown as PageGlobal).__sameDocument = true));
     // Drag across the middle of the plot: uPlot's drag-to-zoom.
     const box = await chart.locator('.u-over').boundingBox();
     assert.ok(box !== null);
@@ -185,7 +198,11 @@ test('the dashboard in a real browser against the demo', { timeout: 180_000 }, a
       const now = Number(await page.getByTestId('current-window').getAttribute('data-window-start'));
       assert.ok(now > windowBefore, 'the current window moved on');
     });
-    assert.equal(await page.evaluate('window.__sameDocument'), true, 'the page was not reloaded');
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as PageGlobal).__sameDocument),
+      true,
+      'the page was not reloaded',
+    );
     assert.equal(navigations, 1);
     assert.equal(await chart.getAttribute('data-zoomed'), 'true', 'new windows keep the zoom');
     await page.getByTestId('reset-zoom').click();
@@ -221,7 +238,11 @@ test('the dashboard in a real browser against the demo', { timeout: 180_000 }, a
     }, 20_000);
     const medium = await dot.getAttribute('class');
     assert.match(medium ?? '', /\bpos (wifi|ble)\b/);
-    assert.equal(await page.evaluate('window.__sameDocument'), true, 'the page was not reloaded');
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as PageGlobal).__sameDocument),
+      true,
+      'the page was not reloaded',
+    );
     mkdirSync(dirname(FLOOR_SCREENSHOT), { recursive: true });
     await plan.screenshot({ path: FLOOR_SCREENSHOT });
 

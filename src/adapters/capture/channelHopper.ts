@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 
 export type CommandRunner = (command: string, args: readonly string[]) => Promise<void>;
 
@@ -17,6 +18,7 @@ export interface ChannelHopperOptions {
   run?: CommandRunner;
   onError?: (error: Error) => void;
   onChannel?: (channel: number) => void;
+  clock?: Clock;
 }
 
 /**
@@ -25,14 +27,16 @@ export interface ChannelHopperOptions {
  * of them; hopping trades dwell time for coverage of APs and 5 GHz clients.
  */
 export class ChannelHopper {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private index = 0;
   private stopped = true;
   private readonly run: CommandRunner;
+  private readonly clock: Clock;
 
   constructor(private readonly options: ChannelHopperOptions) {
     if (options.channels.length === 0) throw new RangeError('the channel plan is empty');
     this.run = options.run ?? runCommand;
+    this.clock = options.clock ?? systemClock;
   }
 
   start(): void {
@@ -42,7 +46,7 @@ export class ChannelHopper {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 
@@ -57,6 +61,6 @@ export class ChannelHopper {
     }
     if (this.stopped) return;
     if (this.options.channels.length > 1)
-      this.timer = setTimeout(() => void this.hop(), this.options.dwellMs);
+      this.timer = this.clock.setTimeout(() => void this.hop(), this.options.dwellMs);
   }
 }

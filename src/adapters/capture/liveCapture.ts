@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Observation } from '../../core/model.ts';
 import { classifyCaptureFailure, type CaptureFailure } from './captureFailure.ts';
 import { addCounters, emptyCounters, readCaptureStream, type SourceCounters } from './captureSource.ts';
+import { systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 
 export type CaptureTool = 'dumpcap' | 'tshark';
 
@@ -25,7 +26,7 @@ export interface LiveCaptureOptions {
   /** First restart delay, doubled after each failure up to `maxBackoffMs`, reset after a minute of running. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  now?: () => number;
+  clock?: Clock;
   spawn?: typeof nodeSpawn;
 }
 
@@ -48,15 +49,15 @@ export class LiveCapture {
   private child: ChildProcessByStdio<null, Readable, Readable> | undefined;
   private stopping = false;
   private running: Promise<void> | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private restartTimer: TimerHandle | undefined;
   private wakeFromBackoff: (() => void) | undefined;
   private attempt = 0;
   private readonly tool: CaptureTool;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: LiveCaptureOptions) {
     this.tool = options.tool ?? 'dumpcap';
-    this.now = options.now ?? (() => Date.now() / 1000);
+    this.clock = options.clock ?? systemClock;
   }
 
   start(): void {
@@ -66,7 +67,7 @@ export class LiveCapture {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.restartTimer);
+    this.clock.clearTimeout(this.restartTimer);
     this.wakeFromBackoff?.();
     const child = this.child;
     if (child !== undefined && child.exitCode === null) child.kill('SIGTERM');
@@ -84,13 +85,13 @@ export class LiveCapture {
   private async supervise(): Promise<void> {
     let downSince: number | undefined;
     while (!this.stopping) {
-      const startedAt = this.now();
+      const startedAt = this.clock.now();
       const outcome = await this.runOnce(() => {
-        if (downSince !== undefined) this.emit({ type: 'gap', from: downSince, to: this.now() });
+        if (downSince !== undefined) this.emit({ type: 'gap', from: downSince, to: this.clock.now() });
         downSince = undefined;
       });
       if (this.stopping) break;
-      const stoppedAt = this.now();
+      const stoppedAt = this.clock.now();
       downSince ??= stoppedAt;
       this.emit({
         type: 'failed',
@@ -106,7 +107,7 @@ export class LiveCapture {
       this.emit({ type: 'restarting', delayMs, attempt: this.attempt });
       await new Promise<void>((resolve) => {
         this.wakeFromBackoff = resolve;
-        this.restartTimer = setTimeout(resolve, delayMs);
+        this.restartTimer = this.clock.setTimeout(resolve, delayMs);
       });
       this.wakeFromBackoff = undefined;
     }

@@ -3,20 +3,25 @@ import type { Medium } from '../../core/model.ts';
 import type { ApiDevices, ApiSummary, ApiWindows } from './apiTypes.ts';
 import { estimateOf, toApiDevice, toApiWindow } from './apiMapping.ts';
 import { descending, optionalInteger, optionalNumber, searchText, sortKey } from './queryParams.ts';
-import { RequestError, type ServerOptions } from './server.ts';
+import { RequestError } from './httpErrors.ts';
+import type { HubView } from './hubView.ts';
 
-const MEDIUM_BY_PATH: Record<string, Medium> = { wifi: 'wifi', bluetooth: 'ble' };
+/** A Map, not an object: a path segment like `__proto__` must not find an inherited property. */
+const MEDIUM_BY_PATH = new Map<string, Medium>([
+  ['wifi', 'wifi'],
+  ['bluetooth', 'ble'],
+]);
 const DEFAULT_RANGE_SECONDS = 3600;
 const MAX_RANGE_WINDOWS = 50_000;
 
-export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: ServerOptions): void {
-  const { windowSeconds, ratio, siteName } = hub.options;
+export function registerApiRoutes(app: FastifyInstance, hub: HubView, projectUrl: string): void {
+  const { windowSeconds, ratio, name: siteName } = hub.site;
 
   app.get('/api/summary', async (): Promise<ApiSummary> => {
-    await hub.ingest.settled();
+    await hub.settled();
     const [latest, totals] = await Promise.all([hub.store.latestWindow(), hub.store.totals()]);
     const devices = totals.wifiDevices + totals.bluetoothDevices;
-    const model = hub.estimator !== undefined;
+    const model = hub.site.countingIntervalLevel !== null;
     // Little's law: people who came = person-minutes / mean stay.
     const visitors =
       model && totals.personMinutes !== null && totals.meanStayMinutes !== null && totals.meanStayMinutes > 0
@@ -26,18 +31,18 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
       site: {
         name: siteName,
         projectUrl,
-        sensors: hub.sensorStates().map((s) => ({
+        sensors: hub.sensors().map((s) => ({
           id: s.id,
-          status: hub.isOnline(s) ? 'online' : 'offline',
+          status: s.online ? 'online' : 'offline',
           lastWindowStart: s.lastWindowStart,
         })),
       },
-      scanning: hub.scanning,
+      scanning: hub.scanning(),
       windowSeconds,
       ratio,
       counting: {
         method: model ? 'model' : 'ratio',
-        intervalLevel: hub.options.counting?.model.interval.level ?? null,
+        intervalLevel: hub.site.countingIntervalLevel,
       },
       current: latest === undefined ? null : toApiWindow(latest, ratio),
       totals: {
@@ -51,7 +56,7 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
         windows: totals.windows,
         averageMinutesSpent: Math.round(totals.averageMinutesSpent * 100) / 100,
       },
-      data: hub.dataState,
+      data: hub.dataState(),
     };
   });
 
@@ -74,7 +79,7 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
   });
 
   app.get('/api/devices/:medium', async (request): Promise<ApiDevices> => {
-    const medium = MEDIUM_BY_PATH[(request.params as { medium: string }).medium];
+    const medium = MEDIUM_BY_PATH.get((request.params as { medium: string }).medium);
     if (medium === undefined)
       throw new RequestError(
         404,
@@ -96,7 +101,6 @@ export function registerApiRoutes(app: FastifyInstance, { hub, projectUrl }: Ser
   });
 
   app.post('/api/reset-time', async () => {
-    await hub.ingest.settled();
     await hub.resetTime();
     return { ok: true };
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Hub } from '../../app/hub/hub.ts';
+import type { HubView } from './hubView.ts';
 import type { ApiEvents } from './apiTypes.ts';
 import { toApiPosition, toApiWindow } from './apiMapping.ts';
 
@@ -8,7 +8,7 @@ const HEARTBEAT_MS = 15_000;
 const MAX_BUFFERED_BYTES = 1 << 20;
 
 /** Server-Sent Events: every stored window, scan status, save and reset, as they happen. */
-export function registerEventRoute(app: FastifyInstance, hub: Hub): void {
+export function registerEventRoute(app: FastifyInstance, hub: HubView): void {
   app.get('/api/events', (request, reply) => {
     reply.hijack();
     const out = reply.raw;
@@ -28,15 +28,15 @@ export function registerEventRoute(app: FastifyInstance, hub: Hub): void {
       out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     out.write('retry: 3000\n\n');
-    send('status', { scanning: hub.scanning, sensorId: '' });
+    send('status', { scanning: hub.scanning(), sensorId: '' });
     const off = hub.on({
-      windowStored: (row) => send('window', toApiWindow(row, hub.options.ratio)),
+      windowStored: (row) => send('window', toApiWindow(row, hub.site.ratio)),
       people: (rows) =>
         send(
           'people',
-          rows.map((row) => toApiWindow(row, hub.options.ratio)),
+          rows.map((row) => toApiWindow(row, hub.site.ratio)),
         ),
-      status: (status) => send('status', { scanning: hub.scanning, sensorId: status.sensorId }),
+      status: (status) => send('status', { scanning: hub.scanning(), sensorId: status.sensorId }),
       saved: (saved) => send('saved', saved),
       position: (fix) => send('position', toApiPosition(fix)),
       reset: (at) => send('reset', { at }),

@@ -1,24 +1,24 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Hub } from '../../app/hub/hub.ts';
 import type { DeviceRow } from '../storage/store.ts';
 import { toApiDevice, toApiWindow } from './apiMapping.ts';
-import { devicesCsv, windowsCsv } from './exports.ts';
-import { RequestError } from './server.ts';
+import { devicesCsv, windowsCsv } from '../export/tableExports.ts';
+import { RequestError } from './httpErrors.ts';
+import type { HubView } from './hubView.ts';
 
 function attachment(reply: FastifyReply, name: string, type: string): FastifyReply {
   return reply.header('content-disposition', `attachment; filename="${name}"`).type(type);
 }
 
 /** Downloads: the device tables and windows as CSV (formula-safe) or JSON, and the last saved text file. */
-export function registerExportRoutes(app: FastifyInstance, hub: Hub): void {
+export function registerExportRoutes(app: FastifyInstance, hub: HubView): void {
   const allDevices = async (medium: 'wifi' | 'ble'): Promise<DeviceRow[]> =>
     (await hub.store.devices({ medium, sort: 'lastSeen', limit: 10_000_000 })).rows;
   const allWindows = () => hub.store.windows(-Infinity, Infinity);
 
   app.get('/api/export/:name', async (request, reply) => {
-    await hub.ingest.settled();
+    await hub.settled();
     const name = (request.params as { name: string }).name;
     switch (name) {
       case 'wifi.csv':
@@ -33,10 +33,10 @@ export function registerExportRoutes(app: FastifyInstance, hub: Hub): void {
         return attachment(reply, name, 'application/json').send((await allDevices('ble')).map(toApiDevice));
       case 'windows.json':
         return attachment(reply, name, 'application/json').send(
-          (await allWindows()).map((w) => toApiWindow(w, hub.options.ratio)),
+          (await allWindows()).map((w) => toApiWindow(w, hub.site.ratio)),
         );
       case 'saved.txt': {
-        const { path } = hub.dataState;
+        const { path } = hub.dataState();
         if (path === null)
           throw new RequestError(404, 'not-saved', 'nothing saved yet: POST /api/save first');
         return attachment(reply, basename(path), 'text/plain; charset=utf-8').send(createReadStream(path));

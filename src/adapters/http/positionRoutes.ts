@@ -1,13 +1,13 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Hub } from '../../app/hub/hub.ts';
 import { heatmapOf } from '../../core/positioning/heatmap.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
 import { toApiPosition } from './apiMapping.ts';
 import type { ApiHeatmap, ApiPositions, ApiSite } from './apiTypes.ts';
 import { optionalNumber } from './queryParams.ts';
-import { RequestError } from './server.ts';
+import { RequestError } from './httpErrors.ts';
+import type { HubView } from './hubView.ts';
 
 const IMAGE_TYPES: Record<string, string> = {
   '.png': 'image/png',
@@ -32,13 +32,13 @@ export function latestPerDevice(fixes: readonly LiveFix[], maxAge: number): Live
 }
 
 /** The floor, its sensors and zones; positions, current positions and the heat map of a time range. */
-export function registerPositionRoutes(app: FastifyInstance, hub: Hub): void {
-  const positioning = hub.options.positioning;
+export function registerPositionRoutes(app: FastifyInstance, hub: HubView): void {
+  const positioning = hub.site.positioning;
 
   app.get('/api/site', async (): Promise<ApiSite> => {
     if (positioning === undefined) {
       return {
-        name: hub.options.siteName,
+        name: hub.site.name,
         bounds: null,
         sensors: [],
         zones: [],
@@ -49,7 +49,7 @@ export function registerPositionRoutes(app: FastifyInstance, hub: Hub): void {
     const { site } = positioning;
     const plan = site.floorPlan;
     return {
-      name: hub.options.siteName,
+      name: hub.site.name,
       bounds: [...site.bounds] as [number, number, number, number],
       sensors: site.sensors.map((s) => ({ id: s.id, label: s.label ?? null, x: s.x, y: s.y, z: s.z })),
       zones: (site.zones ?? []).map((z) => ({
@@ -60,7 +60,7 @@ export function registerPositionRoutes(app: FastifyInstance, hub: Hub): void {
         plan === undefined
           ? null
           : { url: 'api/site/floorplan', metresPerPixel: plan.metresPerPixel, origin: plan.origin ?? [0, 0] },
-      positioning: { method: hub.locator?.method.name ?? '', windowSeconds: positioning.windowSeconds },
+      positioning: { method: positioning.method, windowSeconds: positioning.windowSeconds },
     };
   });
 
@@ -76,11 +76,11 @@ export function registerPositionRoutes(app: FastifyInstance, hub: Hub): void {
   });
 
   const range = async (query: Record<string, unknown>): Promise<{ from: number; to: number }> => {
-    await hub.flushPositions();
+    await hub.positionsSettled();
     let to = optionalNumber(query, 'to', 0);
     let from = optionalNumber(query, 'from', 0);
     // Replayed recordings live in their own time: "now" is the newest fix when there is one.
-    to ??= (hub.latestFixT ?? Date.now() / 1000) + 1e-3;
+    to ??= (hub.latestFixT() ?? hub.now()) + 1e-3;
     from ??= to - HOUR;
     if (from > to) throw new RequestError(400, 'bad-request', 'from must not be after to');
     if (to - from > MAX_RANGE_SECONDS)

@@ -1,5 +1,5 @@
 import type { DeviceSortKey } from '../storage/store.ts';
-import { RequestError } from './server.ts';
+import { RequestError } from './httpErrors.ts';
 
 type Query = Record<string, unknown>;
 

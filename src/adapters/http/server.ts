@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import type { Hub } from '../../app/hub/hub.ts';
-import type { ApiError } from './apiTypes.ts';
 import { isLoopbackHost, presentedToken, tokenMatches } from './auth.ts';
+import { RequestError, sendError } from './httpErrors.ts';
+import type { HubView } from './hubView.ts';
 import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
@@ -11,7 +11,7 @@ import { registerMetricsRoute } from './metricsRoute.ts';
 import { registerPositionRoutes } from './positionRoutes.ts';
 
 export interface ServerOptions {
-  hub: Hub;
+  hub: HubView;
   /** When set, every /api request must present it. */
   token?: string;
   /** The built dashboard (web/dist). */
@@ -19,21 +19,18 @@ export interface ServerOptions {
   projectUrl: string;
 }
 
-/** A failure the client caused: it gets this status and message in the one error shape. */
-export class RequestError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
-  const body: ApiError = { error: { code, message } };
-  return reply.code(status).send(body);
-}
+/**
+ * The page loads only its own scripts, styles and images, talks only to its own origin, and is
+ * never shown inside another site's frame (a framed dashboard let a click reset every device).
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>airtrace</title>
 <p>The dashboard is not built. Run <code>npm run build:web</code> (npm ci does it) and reload.
@@ -43,6 +40,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
 
   const token = options.token;
+  app.addHook('onSend', async (_request, reply, payload) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+    return payload;
+  });
   // Checked on the route the request matched, never on the raw URL: '/%61pi/summary' routes to
   // '/api/summary' and must not slip past a prefix test.
   app.addHook('onRequest', async (request, reply) => {
@@ -79,7 +80,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       if (error instanceof RequestError) return sendError(reply, error.statusCode, error.code, error.message);
       const status = error.statusCode !== undefined && error.statusCode < 500 ? error.statusCode : 500;
       const message = status === 500 ? 'internal error' : error.message;
-      if (status === 500) options.hub.options.log?.(`http: ${error.stack ?? error.message}`);
+      if (status === 500) options.hub.log(`http: ${error.stack ?? error.message}`);
       return sendError(reply, status, status === 500 ? 'internal' : (error.code ?? 'bad-request'), message);
     },
   );
@@ -87,13 +88,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     sendError(reply, 404, 'not-found', `no route for ${request.method} ${request.url.split('?')[0]}`),
   );
 
-  app.get('/healthz', async () => ({
-    status: 'ok',
-    scanning: options.hub.scanning,
-    ingest: options.hub.ingest.counters,
-  }));
+  app.get('/healthz', async () => ({ status: 'ok', scanning: options.hub.scanning() }));
 
-  registerApiRoutes(app, options);
+  registerApiRoutes(app, options.hub, options.projectUrl);
   registerEventRoute(app, options.hub);
   registerExportRoutes(app, options.hub);
   registerMetricsRoute(app, options.hub);

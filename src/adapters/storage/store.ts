@@ -65,6 +65,8 @@ export interface WriteResult {
   stored: number;
   /** Sensor windows that were already stored (a redelivery) and were left untouched. */
   duplicates: number;
+  /** The window's row as this write left it (with its stored estimate), when anything was stored. */
+  window?: WindowRow;
 }
 
 export type DeviceSortKey =

@@ -1,6 +1,5 @@
 import type { MqttClient } from 'mqtt';
 import type { WindowSummary } from '../../core/model.ts';
-import type { SensorStatus } from './inProcessBus.ts';
 import {
   mqttClientId,
   mqttClientOptions,
@@ -10,7 +9,8 @@ import {
 } from './mqttBroker.ts';
 import type { Outbox } from './outbox.ts';
 import { sensorTopic, type TopicScope } from './topics.ts';
-import type { PublisherCounters, WindowPublisher } from './transport.ts';
+import type { PublisherCounters, SensorStatus, WindowPublisher } from './transport.ts';
+import { sleep, systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 import { encodeStatus, encodeWindow, MAX_MESSAGE_BYTES } from './windowCodec.ts';
 
 export interface MqttPublisherOptions {
@@ -28,7 +28,7 @@ export interface MqttPublisherOptions {
   maxMessageBytes?: number;
   /** The retained status is republished this often (the hub's sign of life); 0 turns it off. Default 30 s. */
   heartbeatSeconds?: number;
-  now?: () => number;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -49,11 +49,11 @@ export class MqttWindowPublisher implements WindowPublisher {
   private client: MqttClient | undefined;
   private readonly inFlight = new Set<number>();
   private readonly drainWaiters = new Set<() => void>();
-  private heartbeat: NodeJS.Timeout | undefined;
+  private heartbeat: TimerHandle | undefined;
   private stopping = false;
   private scanning = false;
   private readonly statusTopic: string;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly log: (line: string) => void;
   private readonly tally = {
     windows: 0,
@@ -67,7 +67,7 @@ export class MqttWindowPublisher implements WindowPublisher {
 
   constructor(private readonly options: MqttPublisherOptions) {
     this.statusTopic = sensorTopic(options.scope, options.sensorId, 'status');
-    this.now = options.now ?? (() => Date.now() / 1000);
+    this.clock = options.clock ?? systemClock;
     this.log = options.log ?? (() => {});
   }
 
@@ -102,14 +102,13 @@ export class MqttWindowPublisher implements WindowPublisher {
     this.client = client;
     client.on('connect', () => {
       this.tally.connects++;
-      this.sendStatus(this.now());
+      this.sendStatus(this.clock.now());
       this.pump();
     });
     client.on('error', (error) => this.log(`mqtt publisher ${sensorId}: ${error.message}`));
     const seconds = this.options.heartbeatSeconds ?? 30;
     if (seconds > 0) {
-      this.heartbeat = setInterval(() => this.sendStatus(this.now()), seconds * 1000);
-      this.heartbeat.unref();
+      this.heartbeat = this.clock.setInterval(() => this.sendStatus(this.clock.now()), seconds * 1000);
     }
   }
 
@@ -187,11 +186,11 @@ export class MqttWindowPublisher implements WindowPublisher {
     if (this.options.outbox.depth === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const wake = () => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.drainWaiters.delete(wake);
         resolve();
       };
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.drainWaiters.delete(wake);
         reject(new Error(`outbox still holds ${this.options.outbox.depth} windows after ${timeoutMs} ms`));
       }, timeoutMs);
@@ -203,27 +202,25 @@ export class MqttWindowPublisher implements WindowPublisher {
     const client = this.client;
     if (client === undefined) return;
     this.stopping = true;
-    clearInterval(this.heartbeat);
+    this.clock.clearInterval(this.heartbeat);
     if (client.connected) {
       // A clean goodbye: the will is only for connections that die.
+      const gaveUp = new AbortController();
       await Promise.race([
-        client.publishAsync(this.statusTopic, encodeStatus({ online: false, at: this.now() }), {
+        client.publishAsync(this.statusTopic, encodeStatus({ online: false, at: this.clock.now() }), {
           qos: 1,
           retain: true,
         }),
-        delay(2000),
+        sleep(this.clock, 2000, gaveUp.signal),
       ]).catch(() => {});
+      gaveUp.abort();
     }
     // Give windows already sent a moment for their PUBACK; whatever misses it stays in the outbox.
     for (let waited = 0; this.inFlight.size > 0 && client.connected && waited < 2000; waited += 20)
-      await delay(20);
+      await sleep(this.clock, 20);
     await client.endAsync(this.inFlight.size > 0 || !client.connected).catch(() => {});
     this.client = undefined;
     this.inFlight.clear();
     this.options.outbox.close();
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

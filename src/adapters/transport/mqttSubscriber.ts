@@ -3,6 +3,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import { mqttClientOptions, mqttConnect, type MqttBrokerOptions, type MqttConnect } from './mqttBroker.ts';
 import { parseSensorTopic, siteFilter, type TopicScope } from './topics.ts';
 import type { SubscriberCounters, TransportStatus, WindowSubscriber } from './transport.ts';
+import { systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 import { decodeStatus, decodeWindow, MAX_MESSAGE_BYTES } from './windowCodec.ts';
 
 export interface MqttSubscriberOptions {
@@ -23,7 +24,7 @@ export interface MqttSubscriberOptions {
   maxMessageBytes?: number;
   /** After a handler failure, the connection is renewed this much later so the broker redelivers. Default 1 s. */
   retryDelayMs?: number;
-  now?: () => number;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -48,15 +49,15 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
     handlerFailures: 0,
     connects: 0,
   };
-  private readonly retrying = new Map<MqttClient, NodeJS.Timeout>();
+  private readonly retrying = new Map<MqttClient, TimerHandle>();
   private readonly busy = new Set<Promise<void>>();
   private stopped = false;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: MqttSubscriberOptions) {
     super();
-    this.now = options.now ?? (() => Date.now() / 1000);
+    this.clock = options.clock ?? systemClock;
     this.log = options.log ?? (() => {});
   }
 
@@ -143,7 +144,7 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
         sensorId: parsed.sensorId,
         online: decoded.value.online,
         scanning: decoded.value.online && (decoded.value.scanning ?? false),
-        at: decoded.value.at ?? this.now(),
+        at: decoded.value.at ?? this.clock.now(),
       };
       if (decoded.value.outboxDepth !== undefined) status.outboxDepth = decoded.value.outboxDepth;
       return this.deliver(this.statusHandlers, status, client);
@@ -181,7 +182,7 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
   /** A broker resends unacknowledged messages only on a new connection of the same session. */
   private scheduleRedelivery(client: MqttClient): void {
     if (this.retrying.has(client) || this.stopped) return;
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.retrying.delete(client);
       if (!this.stopped) client.stream.destroy();
     }, this.options.retryDelayMs ?? 1000);
@@ -192,7 +193,7 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
   async stop(): Promise<void> {
     if (this.clients.length === 0) return;
     this.stopped = true;
-    for (const timer of this.retrying.values()) clearTimeout(timer);
+    for (const timer of this.retrying.values()) this.clock.clearTimeout(timer);
     this.retrying.clear();
     await Promise.all(this.busy);
     await Promise.all(this.clients.map((client) => client.endAsync(!client.connected).catch(() => {})));

@@ -1,5 +1,4 @@
 import type { WindowSummary } from '../../core/model.ts';
-import type { SensorStatus } from './inProcessBus.ts';
 
 /**
  * The two ends of a transport, whatever carries the windows (the in-process bus, MQTT). A
@@ -9,6 +8,19 @@ import type { SensorStatus } from './inProcessBus.ts';
  * Delivery is at least once: a window may arrive twice (the store is idempotent by sensor and
  * window start), never zero times while the publisher's outbox holds it.
  */
+
+/** What a sensor says of itself besides its windows. */
+export interface SensorStatus {
+  sensorId: string;
+  /** A scan window is open: the sensor is capturing right now. */
+  scanning: boolean;
+  /** Wall-clock Unix seconds when the sensor said so. */
+  at: number;
+  /** False when the sensor is gone (its MQTT last will, or a clean shutdown). */
+  online?: boolean;
+  /** Windows waiting in the sensor's outbox (MQTT sensors; heartbeats carry it). */
+  outboxDepth?: number;
+}
 
 /** A sensor's status as the hub learns it: `online` is false once the sensor said goodbye or died. */
 export interface TransportStatus extends SensorStatus {

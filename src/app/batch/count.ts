@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
-import { basename } from 'node:path';
-import { readCaptureStream } from '../../adapters/capture/captureSource.ts';
 import { type CountingConfig, countingParamsOf } from '../../config/countingConfig.ts';
 import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
-import { vendorOfDevice } from '../../core/identity/vendor.ts';
-import type { Observation, WindowSummary } from '../../core/model.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
 import { distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
 import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
@@ -19,7 +14,7 @@ import { mergeSpans, type Span, windowPresence } from '../../core/occupancy/pres
 import { type Score, scoreEstimates } from '../../core/occupancy/scores.ts';
 import { type Sighting, sightingFromDeviceWindow, sortSightings } from '../../core/occupancy/sighting.ts';
 import { type TruthRow, windowTruth } from '../../core/occupancy/truthSeries.ts';
-import { Windower } from '../../core/window/windower.ts';
+import { runCapturePipeline, type Recording } from './capturePipeline.ts';
 
 /**
  * `airtrace count`: capture files in, people per window out, optionally scored against ground
@@ -33,12 +28,7 @@ import { Windower } from '../../core/window/windower.ts';
 /** Sighting granularity: the hub's default window. */
 export const SIGHTING_SECONDS = 60;
 
-export interface Recording {
-  /** The file name, for messages and the fit's provenance (no directories). */
-  name: string;
-  /** First and last frame. */
-  span: Span;
-}
+export type { Recording } from './capturePipeline.ts';
 
 export interface LoadedCaptures {
   /** All sightings of all inputs, sorted by first frame. */
@@ -60,78 +50,37 @@ export interface LoadOptions {
   stdin?: AsyncIterable<Uint8Array>;
 }
 
-function addSkip(skipped: Record<string, number>, reason: string, n = 1): void {
-  skipped[reason] = (skipped[reason] ?? 0) + n;
-}
-
 /**
- * Reads every capture (pcap, pcapng, btsnoop; '-' is standard input) once. Each input gets its
- * own windower, so inputs may be given in any order and may overlap in time (several files
- * replayed as one stream keep their real timestamps).
+ * Reads every capture (pcap, pcapng, btsnoop; '-' is standard input) once, through the same
+ * capture pipeline as `replay` and the demo, into per-window sightings.
  */
 export async function loadCaptures(
   paths: readonly string[],
   options: LoadOptions = {},
 ): Promise<LoadedCaptures> {
-  const hashMac = createNodeMacHasher(options.siteKey ?? new Uint8Array(randomBytes(32)));
+  const siteKey = options.siteKey ?? new Uint8Array(randomBytes(32));
   const sightings: Sighting[] = [];
-  const recordings: Recording[] = [];
-  const failures: LoadedCaptures['failures'] = [];
-  const skipped: Record<string, number> = {};
-  let frames = 0;
-  for (const path of paths) {
-    const summaries: WindowSummary[] = [];
-    const windower = new Windower({
+  const report = await runCapturePipeline(
+    paths.map((path) => ({ path })),
+    {
       windowSeconds: SIGHTING_SECONDS,
-      hashMac,
-      // Only BLE needs a name (the advertised company links rotated addresses); no IEEE registry.
-      vendorOf: (q) => (q.medium === 'ble' ? vendorOfDevice(q, {}) : null),
-      onWindow: (summary) => summaries.push(summary),
-    });
-    let first = Infinity;
-    let last = -Infinity;
-    const onObservation = (o: Observation) => {
-      if (!Number.isFinite(o.t)) {
-        addSkip(skipped, 'no-timestamp');
-        return;
-      }
-      if (o.rssi !== undefined && o.rssi >= 0) {
-        // A received level of 0 dBm or more is a radio-header bug; the frame still names a device.
-        delete o.rssi;
-        addSkip(skipped, 'implausible-rssi');
-      }
-      if (o.t < first) first = o.t;
-      if (o.t > last) last = o.t;
-      windower.add(o);
-    };
-    let chunks: AsyncIterable<Uint8Array>;
-    let totalBytes: number | undefined;
-    try {
-      if (path === '-') {
-        chunks = options.stdin ?? process.stdin;
-      } else {
-        totalBytes = statSync(path).size;
-        chunks = createReadStream(path, { highWaterMark: 1 << 16 });
-      }
-      const result = await readCaptureStream(chunks, {
-        sensorId: options.sensorId ?? 'local',
-        onObservation,
-        onProgress: (bytes) => options.onProgress?.({ path, bytes, totalBytes }),
-      });
-      frames += result.counters.frames;
-      for (const [reason, n] of Object.entries(result.counters.skipped)) addSkip(skipped, reason, n);
-      if (result.fatal !== undefined) failures.push({ path, message: result.fatal });
-    } catch (error) {
-      failures.push({ path, message: (error as Error).message });
-    }
-    windower.flush();
-    if (windower.counters.late > 0) addSkip(skipped, 'late', windower.counters.late);
-    for (const s of summaries)
-      for (const d of s.devices) sightings.push(sightingFromDeviceWindow(s.sensorId, d));
-    if (first <= last)
-      recordings.push({ name: path === '-' ? 'stdin' : basename(path), span: { start: first, end: last } });
-  }
-  return { sightings: sortSightings(sightings), recordings, hashMac, frames, skipped, failures };
+      sensorId: options.sensorId ?? 'local',
+      siteKey,
+      ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+      ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+      onWindow: (summary) => {
+        for (const d of summary.devices) sightings.push(sightingFromDeviceWindow(summary.sensorId, d));
+      },
+    },
+  );
+  return {
+    sightings: sortSightings(sightings),
+    recordings: report.recordings,
+    hashMac: createNodeMacHasher(siteKey),
+    frames: report.frames,
+    skipped: report.skipped,
+    failures: report.failures,
+  };
 }
 
 export interface CountedWindow extends WindowEstimate {

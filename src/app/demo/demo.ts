@@ -1,15 +1,14 @@
-import { createReadStream } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Observation } from '../../core/model.ts';
+import type { Observation, WindowSummary } from '../../core/model.ts';
 import { windowStartOf } from '../../core/window/windowBounds.ts';
-import { readCaptureStream } from '../../adapters/capture/captureSource.ts';
 import { loadOrCreateSiteKey } from '../../adapters/identity/siteKeyFile.ts';
 import { checkBindSecurity } from '../../adapters/http/auth.ts';
 import { buildServer } from '../../adapters/http/server.ts';
 import { SqliteStore } from '../../adapters/storage/sqlite/sqliteStore.ts';
 import type { Store } from '../../adapters/storage/store.ts';
-import { InProcessBus } from '../../adapters/transport/inProcessBus.ts';
+import { InProcessTransport } from '../../adapters/transport/inProcessTransport.ts';
+import { sleep, systemClock, type Clock } from '../../adapters/clock/clock.ts';
+import { readCaptureInput } from '../batch/capturePipeline.ts';
 import { defaultCountingParams } from '../../core/occupancy/countingParams.ts';
 import { readProbeLog } from '../../adapters/capture/probeLog.ts';
 import { PACKAGE_ROOT, PROJECT_URL, WEB_ROOT } from '../hub/dashboardFiles.ts';
@@ -44,6 +43,7 @@ export interface DemoOptions {
   windowSeconds?: number;
   ratio?: number;
   log?: (line: string) => void;
+  clock?: Clock;
 }
 
 export interface RunningDemo {
@@ -58,13 +58,11 @@ export interface RunningDemo {
 /** Share of each replayed window spent "scanning", like the original's 10 s scan each minute, only longer. */
 const SCAN_SHARE = 0.7;
 
+/** A recording's observations through the capture pipeline's own reader and checks. */
 async function loadObservations(path: string, sensorId: string): Promise<Observation[]> {
   const observations: Observation[] = [];
-  const result = await readCaptureStream(createReadStream(path), {
-    sensorId,
-    onObservation: (o) => observations.push(o),
-  });
-  if (result.fatal !== undefined) throw new Error(`${path}: ${result.fatal}`);
+  const read = await readCaptureInput({ path, sensorId }, (o) => observations.push(o));
+  if (read.failure !== undefined) throw new Error(`${path}: ${read.failure}`);
   return observations.sort((a, b) => a.t - b.t);
 }
 
@@ -120,10 +118,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     undefined,
     log,
   );
-  const bus = new InProcessBus((error) => log(`bus listener failed: ${(error as Error).message}`));
+  const clock = options.clock ?? systemClock;
+  const transport = new InProcessTransport(clock);
   const hub = new Hub({
     store,
-    bus,
+    subscriber: transport.subscriber,
+    clock,
     siteName: 'demo: lab sc6-61, Brno University of Technology, 2022-10-18',
     windowSeconds,
     ratio: options.ratio ?? 0.7,
@@ -132,7 +132,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     positioning,
     log,
   });
-  hub.start();
+  await hub.start();
   const server = await buildServer({
     hub,
     webRoot: WEB_ROOT,
@@ -145,19 +145,26 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/`;
 
+  // One publisher speaks for every replayed sensor: each window names its own.
+  const publisher = transport.publisher('demo-replay');
+  await publisher.start();
+  const publish = (summary: WindowSummary) =>
+    void publisher.publishWindow(summary).catch((e: Error) => log(`demo window: ${e.message}`));
+  const publishStatus = (sensorId: string, scanning: boolean) =>
+    void publisher.publishStatus({ sensorId, scanning, at: clock.now() });
   const windower = createSensorWindower({
     windowSeconds,
     // The replay closes each window itself once its frames are in.
     latenessSeconds: 0,
     siteKey: loadOrCreateSiteKey(`${options.dbPath}.key`),
-    onWindow: (summary) => bus.publish('window', summary),
+    onWindow: publish,
   });
   const positioningWindower = createSensorWindower({
     windowSeconds: DEMO_WALK.windowSeconds,
     latenessSeconds: 0,
     siteKey: loadOrCreateSiteKey(`${options.dbPath}.key`),
     purpose: 'positioning',
-    onWindow: (summary) => bus.publish('window', summary),
+    onWindow: publish,
   });
   const abort = new AbortController();
 
@@ -182,15 +189,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     let w = 0;
     while (i < observations.length && observations[i]!.t < liveFrom) windower.add(observations[i++]!);
     windower.advanceTo(liveFrom + windowSeconds);
-    await hub.ingest.flush();
+    await publisher.drained(120_000);
     log(
       `loaded ${i} frames of history; replaying the last ${((end - liveFrom) / 60).toFixed(0)} minutes live`,
     );
 
     const windowMs = (windowSeconds / options.speed) * 1000;
     for (let start = liveFrom; start <= end && !abort.signal.aborted; start += windowSeconds) {
-      for (const sensorId of sensorIds)
-        bus.publish('status', { sensorId, scanning: true, at: Date.now() / 1000 });
+      for (const sensorId of sensorIds) publishStatus(sensorId, true);
       const windowEnd = start + windowSeconds;
       // Frames arrive through the scan in a few bursts, as a live capture's would.
       const slices = 4;
@@ -199,17 +205,16 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         while (i < observations.length && observations[i]!.t < until) windower.add(observations[i++]!);
         while (w < walk.length && walk[w]!.t < until) positioningWindower.add(walk[w++]!);
         positioningWindower.advanceTo(until);
-        await sleep((windowMs * SCAN_SHARE) / slices, undefined, { signal: abort.signal }).catch(() => {});
+        await sleep(clock, (windowMs * SCAN_SHARE) / slices, abort.signal);
       }
       windower.advanceTo(windowEnd);
-      for (const sensorId of sensorIds)
-        bus.publish('status', { sensorId, scanning: false, at: Date.now() / 1000 });
-      await sleep(windowMs * (1 - SCAN_SHARE), undefined, { signal: abort.signal }).catch(() => {});
+      for (const sensorId of sensorIds) publishStatus(sensorId, false);
+      await sleep(clock, windowMs * (1 - SCAN_SHARE), abort.signal);
     }
     windower.flush();
     positioningWindower.flush();
-    await hub.ingest.flush();
-    await hub.flushPositions();
+    await publisher.drained(120_000);
+    await hub.positionsSettled();
     log('replay finished; the dashboard stays up');
   };
 
@@ -224,6 +229,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     async stop() {
       abort.abort();
       await done.catch(() => {});
+      await publisher.stop();
       await server.close();
       await hub.stop();
       await store.close();

@@ -1,20 +1,28 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { InProcessBus, SensorStatus } from '../../adapters/transport/inProcessBus.ts';
-import type { WindowSummary } from '../../core/model.ts';
-import type { DeviceQuery, DeviceRow, Store, WindowPeople, WindowRow } from '../../adapters/storage/store.ts';
-import { renderTextExport } from '../../adapters/http/exports.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
-import { LiveLocator, type LiveFix } from '../../core/positioning/liveLocator.ts';
-import type { MethodName } from '../../core/positioning/methods.ts';
-import type { PositioningSite } from '../../core/positioning/positioningSite.ts';
-import type { Site } from '../../config/site.ts';
-import { HubIngest } from './hubIngest.ts';
-import { PeopleEstimator } from './peopleEstimator.ts';
+import { systemClock, type Clock } from '../../adapters/clock/clock.ts';
+import type {
+  HubView,
+  HubViewEvents,
+  MetricSample,
+  SensorView,
+  SiteView,
+} from '../../adapters/http/hubView.ts';
+import type { Store } from '../../adapters/storage/store.ts';
+import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
+import { DataSaver } from './dataSaver.ts';
+import { HubEventBus, type HubEvents } from './hubEvents.ts';
+import { hubMetrics } from './hubMetrics.ts';
+import { LivePositioning, type HubPositioning } from './livePositioning.ts';
+import { PeopleCounting } from './peopleCounting.ts';
+import { Retention } from './retention.ts';
+import { SensorRegistry } from './sensorRegistry.ts';
+import { WindowIntake } from './windowIntake.ts';
+import { WindowStorage } from './windowStorage.ts';
 
 export interface HubOptions {
   store: Store;
-  bus: InProcessBus;
+  /** Where sensor windows come from: the in-process transport or MQTT. */
+  subscriber: WindowSubscriber;
   siteName: string;
   windowSeconds: number;
   /** Detectable people per person (the original tracker's ratio). */
@@ -25,309 +33,191 @@ export interface HubOptions {
   positioning?: HubPositioning;
   /** The people-counting model; without one, the dashboard falls back to devices / ratio. */
   counting?: CountingParams;
-  /** Wall clock in Unix seconds; injected so tests can move it. */
-  now?: () => number;
+  /** Days of windows kept; 0 (default) keeps everything. */
+  retentionDays?: number;
+  /** How far ahead of the hub's clock a window may start. Default 600 s. */
+  futureSkewSeconds?: number;
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
-export interface HubPositioning {
-  /** The site file as loaded (floor, zones, floor plan) and its positioning view. */
-  site: Site;
-  positioningSite: PositioningSite;
-  /** Folder of the site file, where a floor-plan image path is relative to. */
-  siteDir: string;
-  method?: MethodName;
-  windowSeconds: number;
-}
-
-export interface SensorState {
-  id: string;
-  scanning: boolean;
-  /** False once the sensor said it is gone; true again when it is heard. */
-  connected: boolean;
-  lastHeardAt: number;
-  lastWindowStart: number | null;
-  /** Windows the sensor has not got to the hub yet, as its last status said. */
-  outboxDepth: number | null;
-}
-
-/** Extra figures for GET /metrics from parts attached to the hub (an MQTT subscriber, a local sensor). */
-export interface MetricSample {
-  name: string;
-  help: string;
-  type: 'counter' | 'gauge';
-  value: number;
-  labels?: Record<string, string>;
-}
-
-export interface HubEvents {
-  windowStored: (row: WindowRow) => void;
-  position: (fix: LiveFix) => void;
-  /** Estimates of these recent windows were made or revised. */
-  people: (rows: readonly WindowRow[]) => void;
-  status: (status: SensorStatus) => void;
-  saved: (saved: { savedAt: number; path: string }) => void;
-  reset: (at: number) => void;
-}
-
 /**
- * The hub: subscribes to sensor windows, stores them, remembers what the dashboard shows
- * besides the tables (sensor status, when data was last saved) and tells listeners.
+ * The hub: parts on one event bus, each with start() and stop(). The intake checks windows from
+ * the transport and hands them to storage; people counting, live positioning and the sensor
+ * registry follow the bus; the saver and retention act on the store. The dashboard sees the hub
+ * through `HubView` only.
  */
-export class Hub {
-  readonly ingest: HubIngest;
-  readonly estimator: PeopleEstimator | undefined;
-  readonly locator: LiveLocator | undefined;
-  private pendingFixes: LiveFix[] = [];
-  private readonly pendingPeople = new Map<number, WindowPeople>();
-  /** Windows refused for their timing, by reason. */
-  readonly rejectedWindows: Record<string, number> = {};
-  /** Time of the newest position located, for "current" views of replayed data. */
-  latestFixT: number | null = null;
-  private fixWrites: Promise<void> = Promise.resolve();
-  private readonly sensors = new Map<string, SensorState>();
-  private readonly listeners = new Set<Partial<HubEvents>>();
-  private unsubscribe: (() => void)[] = [];
-  private positioningTimer: NodeJS.Timeout | undefined;
-  private lastPositioningPartAt = -Infinity;
-  private savedAt: number | null = null;
-  private savedPath: string | null = null;
-  private readonly now: () => number;
-  private readonly metricSources: (() => MetricSample[])[] = [];
-  /** Frames counted by sensors in the windows this hub received. */
-  framesReceived = 0;
-  /** Wall-clock time of the last window received, for the ingest lag. */
-  lastWindowReceivedAt: number | null = null;
+export class Hub implements HubView {
+  readonly events: HubEventBus;
+  readonly storage: WindowStorage;
+  readonly intake: WindowIntake;
+  readonly sensorRegistry: SensorRegistry;
+  readonly people: PeopleCounting | undefined;
+  readonly positioning: LivePositioning | undefined;
+  readonly site: SiteView;
+  private readonly saver: DataSaver;
+  private readonly retention: Retention;
+  private readonly clock: Clock;
+  private readonly logLine: (line: string) => void;
+  private offTransport: (() => void)[] = [];
 
-  constructor(readonly options: HubOptions) {
-    this.now = options.now ?? (() => Date.now() / 1000);
-    this.estimator =
+  constructor(private readonly options: HubOptions) {
+    const clock = (this.clock = options.clock ?? systemClock);
+    const log = (this.logLine = options.log ?? (() => {}));
+    const now = () => clock.now();
+    const events = (this.events = new HubEventBus((error, event) =>
+      log(`hub: a listener of ${String(event)} failed: ${(error as Error).message}`),
+    ));
+    const { store } = options;
+    this.people =
       options.counting === undefined
         ? undefined
-        : new PeopleEstimator(options.counting, options.windowSeconds);
-    this.ingest = new HubIngest(options.store, (windowStart) => this.announceWindow(windowStart));
-    const positioning = options.positioning;
-    this.locator =
-      positioning === undefined
-        ? undefined
-        : new LiveLocator({
-            site: positioning.positioningSite,
-            windowSeconds: positioning.windowSeconds,
-            ...(positioning.method === undefined ? {} : { method: positioning.method }),
-            onFix: (fix) => this.pendingFixes.push(fix),
+        : new PeopleCounting({
+            events,
+            store,
+            params: options.counting,
+            windowSeconds: options.windowSeconds,
+            clock,
+            log,
           });
-  }
-
-  start(): void {
-    const positioning = this.options.positioning;
-    if (positioning !== undefined) {
-      // A window is located once parts of later windows arrive; when the sensors fall quiet
-      // (nobody around, or the last frames of a replay), the clock closes it instead.
-      this.positioningTimer = setInterval(() => {
-        if (this.now() - this.lastPositioningPartAt > 2 * positioning.windowSeconds) {
-          this.locator?.flush();
-          this.storePendingFixes();
-        }
-      }, positioning.windowSeconds * 1000);
-      this.positioningTimer.unref();
-    }
-    this.unsubscribe = [
-      this.options.bus.subscribe('window', (summary) => {
-        const problem = this.checkTiming(summary);
-        if (problem !== undefined) {
-          this.rejectedWindows[problem] = (this.rejectedWindows[problem] ?? 0) + 1;
-          if (this.rejectedWindows[problem] === 1) {
-            this.options.log?.(
-              `refused a window from ${summary.sensorId}: ${problem} (counted in /metrics from now on)`,
-            );
-          }
-          return;
-        }
-        const sensor = this.sensor(summary.sensorId);
-        if (summary.purpose === 'positioning') {
-          sensor.lastHeardAt = this.now();
-          this.locate(summary);
-          return;
-        }
-        sensor.lastWindowStart = Math.max(sensor.lastWindowStart ?? -Infinity, summary.windowStart);
-        sensor.lastHeardAt = this.now();
-        sensor.connected = true;
-        this.framesReceived += summary.frames;
-        this.lastWindowReceivedAt = this.now();
-        if (this.estimator !== undefined) {
-          // Once per new window start, not per sensor part: the windows so far are estimated
-          // before a burst (a replay, an outbox draining) pushes the oldest out of the estimator.
-          if (summary.windowStart > this.estimator.latestWindowStart) this.collectPeople();
-          this.estimator.accept(summary);
-        }
-        this.ingest.accept(summary);
+    this.storage = new WindowStorage(store, async (row) => {
+      events.emit('windowStored', this.people === undefined ? row : this.people.withPeople(row));
+    });
+    this.positioning =
+      options.positioning === undefined
+        ? undefined
+        : new LivePositioning({ events, store, positioning: options.positioning, clock, log });
+    this.intake = new WindowIntake({
+      events,
+      storage: this.storage,
+      log,
+      rules: () => ({
+        windowSeconds: options.windowSeconds,
+        positioningWindowSeconds: options.positioning?.windowSeconds,
+        now: now(),
+        futureSkewSeconds: options.futureSkewSeconds ?? 600,
       }),
-      this.options.bus.subscribe('status', (status) => {
-        const sensor = this.sensor(status.sensorId);
-        sensor.scanning = status.scanning && status.online !== false;
-        sensor.connected = status.online !== false;
-        sensor.lastHeardAt = this.now();
-        if (status.outboxDepth !== undefined) sensor.outboxDepth = status.outboxDepth;
-        this.emit('status', status);
-      }),
-    ];
-  }
-
-  async stop(): Promise<void> {
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
-    clearInterval(this.positioningTimer);
-    this.locator?.flush();
-    this.storePendingFixes();
-    await this.fixWrites;
-    await this.ingest.flush();
-  }
-
-  /**
-   * A window must have the site's length, start on its boundary and not lie in the future (a
-   * sensor with a wrong clock would otherwise become "the latest window" for a year).
-   */
-  private checkTiming(summary: WindowSummary): string | undefined {
-    const length =
-      summary.purpose === 'positioning'
-        ? this.options.positioning?.windowSeconds
-        : this.options.windowSeconds;
-    if (length === undefined) return undefined; // positioning windows without a site are ignored anyway
-    const duration = summary.windowEnd - summary.windowStart;
-    if (Math.abs(duration - length) > 1e-6) return `window length ${duration} s, not ${length} s`;
-    const offset = summary.windowStart / length - Math.round(summary.windowStart / length);
-    if (Math.abs(offset) > 1e-6) return `window start not on a ${length} s boundary`;
-    if (summary.windowStart > this.now() + 600) return 'window in the future (check the sensor clock)';
-    return undefined;
-  }
-
-  /** Resolves when the positions located so far are stored. */
-  async flushPositions(): Promise<void> {
-    this.storePendingFixes();
-    await this.fixWrites;
-  }
-
-  private locate(summary: WindowSummary): void {
-    if (this.locator === undefined) return;
-    this.lastPositioningPartAt = this.now();
-    this.locator.accept(summary);
-    this.storePendingFixes();
-  }
-
-  private storePendingFixes(): void {
-    if (this.pendingFixes.length === 0) return;
-    const fixes = this.pendingFixes;
-    this.pendingFixes = [];
-    for (const fix of fixes) this.latestFixT = Math.max(this.latestFixT ?? -Infinity, fix.t);
-    this.fixWrites = this.fixWrites
-      .then(() => this.options.store.writePositions(fixes))
-      .then(
-        () => {
-          for (const fix of fixes) this.emit('position', fix);
-        },
-        (error: Error) => this.options.log?.(`storing ${fixes.length} positions failed: ${error.message}`),
-      );
-  }
-
-  on(listener: Partial<HubEvents>): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  addMetrics(source: () => MetricSample[]): void {
-    this.metricSources.push(source);
-  }
-
-  extraMetrics(): MetricSample[] {
-    return this.metricSources.flatMap((source) => source());
+    });
+    this.sensorRegistry = new SensorRegistry({ events, now, windowSeconds: options.windowSeconds });
+    this.saver = new DataSaver({
+      events,
+      store,
+      exportDir: options.exportDir,
+      now,
+      settled: () => this.settled(),
+    });
+    this.retention = new Retention({ store, days: options.retentionDays ?? 0, clock, log });
+    this.site = {
+      name: options.siteName,
+      windowSeconds: options.windowSeconds,
+      ratio: options.ratio,
+      countingIntervalLevel: this.people?.intervalLevel ?? null,
+      positioning:
+        options.positioning === undefined || this.positioning === undefined
+          ? undefined
+          : {
+              site: options.positioning.site,
+              siteDir: options.positioning.siteDir,
+              method: this.positioning.locator.method.name,
+              windowSeconds: options.positioning.windowSeconds,
+            },
+    };
   }
 
   get store(): Store {
     return this.options.store;
   }
 
-  get scanning(): boolean {
-    return [...this.sensors.values()].some((s) => s.scanning);
+  /** Starts every part, then the transport: nothing arrives before the parts listen. */
+  async start(): Promise<void> {
+    this.sensorRegistry.start();
+    this.people?.start();
+    this.positioning?.start();
+    await this.retention.start();
+    const { subscriber } = this.options;
+    this.offTransport = [
+      subscriber.onWindow(this.intake.receive),
+      subscriber.onStatus((status) => {
+        if (this.sensorRegistry.noteStatus(status)) this.events.emit('status', status);
+      }),
+    ];
+    await subscriber.start();
   }
 
-  sensorStates(): SensorState[] {
-    return [...this.sensors.values()].sort((a, b) => a.id.localeCompare(b.id));
+  /** Stops the transport first (windows in hand are finished), then the parts. */
+  async stop(): Promise<void> {
+    await this.options.subscriber.stop();
+    for (const off of this.offTransport) off();
+    this.offTransport = [];
+    this.retention.stop();
+    await this.positioning?.stop();
+    await this.storage.settled();
+    await this.people?.stop();
+    this.sensorRegistry.stop();
+    await this.storage.settled();
   }
 
-  /** A sensor is online while it has been heard within three windows. */
-  isOnline(sensor: SensorState): boolean {
-    return sensor.connected && this.now() - sensor.lastHeardAt <= 3 * this.options.windowSeconds;
+  /** Resolves once the windows received so far are stored and their estimates written. */
+  async settled(): Promise<void> {
+    await this.storage.settled();
+    await this.people?.settled();
   }
 
-  get dataState(): { savedAt: number | null; path: string | null } {
-    return { savedAt: this.savedAt, path: this.savedPath };
+  async positionsSettled(): Promise<void> {
+    await this.positioning?.settled();
   }
 
-  async resetTime(): Promise<void> {
-    await this.options.store.resetMinutes();
-    this.emit('reset', this.now());
+  latestFixT(): number | null {
+    return this.positioning?.latestFixT ?? null;
   }
 
-  /** Writes both device tables and the windows to a text file on the hub, as the original's "Save data". */
-  async save(): Promise<{ savedAt: number; path: string }> {
-    await this.ingest.settled();
-    const all = async (medium: DeviceQuery['medium']): Promise<DeviceRow[]> =>
-      (await this.options.store.devices({ medium, limit: 1_000_000, sort: 'lastSeen' })).rows;
-    const savedAt = this.now();
-    const stamp = new Date(savedAt * 1000).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-    mkdirSync(this.options.exportDir, { recursive: true });
-    const path = join(this.options.exportDir, `airtrace-${stamp}.txt`);
-    writeFileSync(path, renderTextExport(await all('wifi'), await all('ble'), savedAt), { mode: 0o640 });
-    this.savedAt = savedAt;
-    this.savedPath = path;
-    this.emit('saved', { savedAt, path });
-    return { savedAt, path };
+  sensors(): SensorView[] {
+    return this.sensorRegistry.list();
   }
 
-  private sensor(id: string): SensorState {
-    let sensor = this.sensors.get(id);
-    if (sensor === undefined) {
-      sensor = {
-        id,
-        scanning: false,
-        connected: true,
-        lastHeardAt: this.now(),
-        lastWindowStart: null,
-        outboxDepth: null,
-      };
-      this.sensors.set(id, sensor);
-    }
-    return sensor;
+  scanning(): boolean {
+    return this.sensorRegistry.scanning;
   }
 
-  private collectPeople(): void {
-    if (this.estimator === undefined || !this.estimator.dirty) return;
-    for (const row of this.estimator.update()) this.pendingPeople.set(row.windowStart, row);
+  dataState(): { savedAt: number | null; path: string | null } {
+    return this.saver.state;
   }
 
-  private async announceWindow(windowStart: number): Promise<void> {
-    this.collectPeople();
-    if (this.pendingPeople.size > 0) {
-      const people = [...this.pendingPeople.values()].sort((a, b) => a.windowStart - b.windowStart);
-      this.pendingPeople.clear();
-      await this.options.store.writeEstimates(people);
-      const revised = await this.options.store.windows(
-        people[0]!.windowStart,
-        people.at(-1)!.windowStart + 1e-6,
-      );
-      this.emit('people', revised);
-    }
-    const [row] = await this.options.store.windows(windowStart, windowStart + 1e-6);
-    if (row !== undefined) this.emit('windowStored', row);
+  metrics(): MetricSample[] {
+    return hubMetrics({
+      storage: this.storage.counters,
+      transport: this.options.subscriber.counters,
+      refusedWindows: this.intake.refused,
+      sensors: this.sensors(),
+      untrackedSensors: this.sensorRegistry.untracked,
+      framesReceived: this.sensorRegistry.framesReceived,
+      lastWindowReceivedAt: this.sensorRegistry.lastWindowReceivedAt,
+      now: this.now(),
+    });
   }
 
-  private emit<K extends keyof HubEvents>(event: K, ...args: Parameters<HubEvents[K]>): void {
-    for (const listener of this.listeners) {
-      try {
-        (listener[event] as ((...a: Parameters<HubEvents[K]>) => void) | undefined)?.(...args);
-      } catch (error) {
-        this.options.log?.(`hub listener failed: ${(error as Error).message}`);
-      }
-    }
+  on(listener: Partial<HubViewEvents>): () => void {
+    const offs = (Object.keys(listener) as (keyof HubViewEvents)[]).map((event) =>
+      this.events.on(event, listener[event] as (payload: HubEvents[typeof event]) => void),
+    );
+    return () => {
+      for (const off of offs) off();
+    };
+  }
+
+  save(): Promise<{ savedAt: number; path: string }> {
+    return this.saver.writeSaveFile();
+  }
+
+  resetTime(): Promise<void> {
+    return this.saver.resetMinutes();
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  log(line: string): void {
+    this.logLine(line);
   }
 }

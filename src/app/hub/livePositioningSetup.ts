@@ -3,7 +3,7 @@ import type { AirtraceConfig } from '../../config/config.ts';
 import { ConfigError } from '../../config/loadConfig.ts';
 import { formatSiteIssues, loadSite, positioningSites } from '../../config/site.ts';
 import { isMethodName } from '../../core/positioning/methods.ts';
-import type { HubPositioning } from './hub.ts';
+import type { HubPositioning } from './livePositioning.ts';
 
 /** Live positioning for the hub from `hub.siteFile`, or undefined when there is none. */
 export async function livePositioningFromConfig(

@@ -1,8 +1,9 @@
 import type { AirtraceConfig } from '../../config/config.ts';
 import type { Store } from '../../adapters/storage/store.ts';
+import { InProcessTransport } from '../../adapters/transport/inProcessTransport.ts';
 import { startHubApp, type RunningHub } from '../hub/hubApp.ts';
 import { Sensor, type SensorOptions } from '../sensor/sensor.ts';
-import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
+import { sensorOptionsFromConfig } from '../sensor/sensorOptionsFromConfig.ts';
 
 export interface RunningAll {
   url: string;
@@ -11,30 +12,24 @@ export interface RunningAll {
   stop(): Promise<void>;
 }
 
-/** `airtrace run`: the original Pi in one process: a sensor feeding a hub over the in-process bus. */
+/** `airtrace run`: the original Pi in one process: a sensor feeding a hub over the in-process transport. */
 export async function startRunApp(
   config: AirtraceConfig,
   store: Store,
   log: (line: string) => void,
-  overrides: Pick<SensorOptions, 'spawn' | 'runCommand' | 'now'> = {},
+  overrides: Pick<SensorOptions, 'spawn' | 'runCommand' | 'clock'> = {},
 ): Promise<RunningAll> {
-  const hub = await startHubApp({ config, store, log });
-  const wifi = config.sensor.wifi;
-  const sensor = new Sensor({
-    sensorId: config.sensor.id,
-    windowSeconds: config.windowSeconds,
-    siteKey: siteKeyFromConfigOrKeyFile(config),
-    wifi,
-    bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
-    scan: config.sensor.scan,
-    ...(config.positioning.enabled ? { positioningWindowSeconds: config.positioning.windowSeconds } : {}),
-    publisher: {
-      publishWindow: (summary) => hub.bus.publish('window', summary),
-      publishStatus: (status) => hub.bus.publish('status', status),
-    },
+  const transport = new InProcessTransport(overrides.clock);
+  const hub = await startHubApp({
+    config,
+    store,
+    subscriber: transport.subscriber,
     log,
-    ...overrides,
+    ...(overrides.clock === undefined ? {} : { clock: overrides.clock }),
   });
+  const publisher = transport.publisher(config.sensor.id);
+  await publisher.start();
+  const sensor = new Sensor({ ...sensorOptionsFromConfig(config, publisher, log), ...overrides });
   sensor.start();
   return {
     url: hub.url,
@@ -42,6 +37,10 @@ export async function startRunApp(
     sensor,
     async stop() {
       await sensor.stop();
+      await publisher
+        .drained(5000)
+        .catch(() => log(`stopping with ${publisher.counters.outboxDepth} windows not stored`));
+      await publisher.stop();
       await hub.stop();
     },
   };

@@ -1,18 +1,13 @@
-import type { Observation, WindowSummary } from '../../core/model.ts';
+import type { Observation } from '../../core/model.ts';
 import { dutyPhase, type DutyCycle } from '../../core/window/dutyCycle.ts';
 import type { Windower } from '../../core/window/windower.ts';
 import { ChannelHopper, runCommand, type CommandRunner } from '../../adapters/capture/channelHopper.ts';
 import { LiveCapture, type CaptureEvent, type CaptureTool } from '../../adapters/capture/liveCapture.ts';
-import type { SensorStatus } from '../../adapters/transport/inProcessBus.ts';
+import type { WindowPublisher } from '../../adapters/transport/transport.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../adapters/clock/clock.ts';
 import { BluezScanner } from '../../adapters/capture/bluez/bluezScanner.ts';
 import { describeBluezEvent } from '../../adapters/capture/bluez/bluezEventText.ts';
 import { createSensorWindower } from './sensorWindower.ts';
-
-/** Where a sensor's windows go: the in-process bus, or MQTT. */
-export interface SensorPublisher {
-  publishWindow(summary: WindowSummary): void;
-  publishStatus(status: SensorStatus): void;
-}
 
 export interface WifiCaptureSettings {
   interface: string;
@@ -32,10 +27,10 @@ export interface SensorOptions {
   scan: DutyCycle;
   /** Seconds of the short windows sent for live positioning; undefined sends none. */
   positioningWindowSeconds?: number;
-  publisher: SensorPublisher;
+  /** Where windows go: the in-process transport or MQTT (started and stopped by its owner). */
+  publisher: WindowPublisher;
   log: (line: string) => void;
-  /** Wall clock, Unix seconds. */
-  now?: () => number;
+  clock?: Clock;
   runCommand?: CommandRunner;
   spawn?: ConstructorParameters<typeof LiveCapture>[0]['spawn'];
 }
@@ -56,7 +51,7 @@ export class Sensor {
   private capture: LiveCapture | undefined;
   private hopper: ChannelHopper | undefined;
   private ble: BluezScanner | undefined;
-  private ticker: NodeJS.Timeout | undefined;
+  private ticker: TimerHandle | undefined;
   private scanning = false;
   private wantScanning = false;
   private scanChange: Promise<void> = Promise.resolve();
@@ -64,15 +59,19 @@ export class Sensor {
   /** Time of the last frame and the wall clock when it arrived: the capture's clock (per frame, no allocation). */
   private lastFrameT = NaN;
   private lastFrameWall = NaN;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: SensorOptions) {
-    this.now = options.now ?? (() => Date.now() / 1000);
+    this.clock = options.clock ?? systemClock;
+    const publish = (summary: Parameters<WindowPublisher['publishWindow']>[0]) =>
+      void options.publisher
+        .publishWindow(summary)
+        .catch((error: Error) => options.log(`window ${summary.windowStart} not queued: ${error.message}`));
     this.windower = createSensorWindower({
       windowSeconds: options.windowSeconds,
       siteKey: options.siteKey,
       latenessSeconds: LATENESS_SECONDS,
-      onWindow: (summary) => options.publisher.publishWindow(summary),
+      onWindow: publish,
     });
     this.positioningWindower =
       options.positioningWindowSeconds === undefined
@@ -82,7 +81,7 @@ export class Sensor {
             siteKey: options.siteKey,
             latenessSeconds: LATENESS_SECONDS,
             purpose: 'positioning',
-            onWindow: (summary) => options.publisher.publishWindow(summary),
+            onWindow: publish,
           });
   }
 
@@ -93,7 +92,7 @@ export class Sensor {
 
   start(): void {
     this.tick();
-    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker = this.clock.setInterval(() => this.tick(), TICK_MS);
     const bluetooth = this.options.bluetooth;
     if (bluetooth !== null) {
       // BlueZ runs its own duty cycle (StartDiscovery/StopDiscovery) on the same plan.
@@ -101,7 +100,7 @@ export class Sensor {
         adapter: bluetooth.adapter,
         sensorId: this.options.sensorId,
         scan: this.options.scan,
-        now: this.now,
+        clock: this.clock,
         onObservation: (o) => this.observe(o),
         onEvent: (event) => {
           const line = describeBluezEvent(event);
@@ -113,7 +112,7 @@ export class Sensor {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.ticker);
+    this.clock.clearInterval(this.ticker);
     this.ticker = undefined;
     await this.ble?.stop();
     this.ble = undefined;
@@ -126,12 +125,12 @@ export class Sensor {
 
   /** The capture's clock: recorded time for replayed bytes, wall time for live ones. */
   streamNow(): number {
-    const wall = this.now();
+    const wall = this.clock.now();
     return Number.isNaN(this.lastFrameT) ? wall : this.lastFrameT + (wall - this.lastFrameWall);
   }
 
   private tick(): void {
-    const scanning = dutyPhase(this.now(), this.options.scan).scanning;
+    const scanning = dutyPhase(this.clock.now(), this.options.scan).scanning;
     if (scanning !== this.wantScanning) {
       this.wantScanning = scanning;
       // One change at a time: a scan must not start while the last one's capture is stopping.
@@ -149,7 +148,9 @@ export class Sensor {
   private async setScanning(scanning: boolean): Promise<void> {
     if (scanning === this.scanning) return;
     this.scanning = scanning;
-    this.options.publisher.publishStatus({ sensorId: this.options.sensorId, scanning, at: this.now() });
+    void this.options.publisher
+      .publishStatus({ sensorId: this.options.sensorId, scanning, at: this.clock.now() })
+      .catch((error: Error) => this.options.log(`status not sent: ${error.message}`));
     if (scanning) this.startCapture();
     else await this.stopCapture();
   }
@@ -164,10 +165,11 @@ export class Sensor {
       sensorId: this.options.sensorId,
       onObservation: (o) => {
         this.lastFrameT = o.t;
-        this.lastFrameWall = this.now();
+        this.lastFrameWall = this.clock.now();
         this.observe(o);
       },
       onEvent: (event) => this.reportCaptureEvent(event),
+      clock: this.clock,
       ...(this.options.spawn === undefined ? {} : { spawn: this.options.spawn }),
     });
     this.capture.start();
@@ -178,6 +180,7 @@ export class Sensor {
         dwellMs: wifi.dwellMs,
         run: this.options.runCommand ?? runCommand,
         onError: (error) => this.options.log(`channel plan: ${error.message}`),
+        clock: this.clock,
       });
       this.hopper.start();
     }

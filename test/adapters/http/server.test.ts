@@ -4,12 +4,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
-import { Hub } from '../../../src/app/hub/hub.ts';
 import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
-import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
+import { startHubRig } from '../../helpers/hubRig.ts';
 import { buildServer } from '../../../src/adapters/http/server.ts';
 import { BindSecurityError, checkBindSecurity } from '../../../src/adapters/http/auth.ts';
-import { csvTextCell } from '../../../src/adapters/http/exports.ts';
+import { csvTextCell } from '../../../src/adapters/export/tableExports.ts';
 import type { ApiSummary } from '../../../src/adapters/http/apiTypes.ts';
 
 const HOSTILE_SSID = '<img src=x onerror=alert(1)>';
@@ -47,28 +46,31 @@ function window(start: number, devices: DeviceWindow[]): WindowSummary {
 async function setup(token?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'airtrace-http-'));
   const store = new SqliteStore(join(dir, 'hub.db'));
-  const bus = new InProcessBus();
-  const hub = new Hub({ store, bus, siteName: 'test site', windowSeconds: 60, ratio: 0.7, exportDir: dir });
-  hub.start();
+  const rig = await startHubRig({
+    store,
+    siteName: 'test site',
+    windowSeconds: 60,
+    ratio: 0.7,
+    exportDir: dir,
+  });
+  const { hub } = rig;
   const app = await buildServer({
     hub,
     webRoot: join(dir, 'no-web'),
     projectUrl: 'https://example.org',
     ...(token === undefined ? {} : { token }),
   });
-  bus.publish(
-    'window',
+  await rig.send(
     window(960, [device('aa', [HOSTILE_SSID]), device('bb', [FORMULA_SSID]), device('cc', [], 'ble')]),
   );
-  await hub.ingest.flush();
   return {
     dir,
     hub,
-    bus,
+    rig,
     app,
     async close() {
       await app.close();
-      await hub.stop();
+      await rig.stop();
       await store.close();
     },
   };
@@ -201,7 +203,7 @@ test('a stored window reaches an SSE client', async () => {
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
     let text = '';
-    s.bus.publish('window', window(1020, [device('dd', [])]));
+    s.rig.sendNoWait(window(1020, [device('dd', [])]));
     while (!text.includes('event: window')) {
       const { value, done } = await reader.read();
       if (done) break;
@@ -231,7 +233,7 @@ test('a stored window reaches an SSE client', async () => {
 test('GET /metrics speaks the Prometheus text format', async () => {
   const s = await setup();
   try {
-    s.bus.publish('status', { sensorId: 's1', scanning: true, at: Date.now() / 1000, outboxDepth: 7 });
+    await s.rig.status({ sensorId: 's1', scanning: true, at: Date.now() / 1000, outboxDepth: 7 });
     const response = await s.app.inject({ url: '/metrics' });
     assert.equal(response.statusCode, 200);
     assert.match(response.headers['content-type'] as string, /^text\/plain; version=0\.0\.4/);
@@ -254,10 +256,10 @@ test('GET /metrics speaks the Prometheus text format', async () => {
 test('a sensor whose last will says offline shows as offline at once', async () => {
   const s = await setup();
   try {
-    s.bus.publish('status', { sensorId: 's1', scanning: false, at: Date.now() / 1000, online: false });
+    await s.rig.status({ sensorId: 's1', scanning: false, at: Date.now() / 1000, online: false });
     const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
     assert.equal(summary.site.sensors.find((x) => x.id === 's1')?.status, 'offline');
-    s.bus.publish('status', { sensorId: 's1', scanning: true, at: Date.now() / 1000, online: true });
+    await s.rig.status({ sensorId: 's1', scanning: true, at: Date.now() / 1000, online: true });
     const again = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
     assert.equal(again.site.sensors.find((x) => x.id === 's1')?.status, 'online');
     assert.equal(again.scanning, true);
@@ -314,10 +316,11 @@ test('windows of the wrong length, off the boundary or from the future are refus
   try {
     const now = Date.now() / 1000;
     const future = Math.floor(now / 60) * 60 + 365 * 86_400;
-    s.bus.publish('window', { ...window(1020, [device('x', [])]), windowEnd: 1050 });
-    s.bus.publish('window', { ...window(1020, [device('x', [])]), windowStart: 1030, windowEnd: 1090 });
-    s.bus.publish('window', window(future, [device('x', [])]));
-    await s.hub.ingest.flush();
+    await s.rig.send(
+      { ...window(1020, [device('x', [])]), windowEnd: 1050 },
+      { ...window(1020, [device('x', [])]), windowStart: 1030, windowEnd: 1090 },
+      window(future, [device('x', [])]),
+    );
     const summary = (await s.app.inject({ url: '/api/summary' })).json() as ApiSummary;
     assert.equal(summary.current?.windowStart, 960, 'the latest window is still the real one');
     const metrics = (await s.app.inject({ url: '/metrics' })).body;
@@ -341,11 +344,36 @@ test('a failed window write is the write path’s to report: the API keeps answe
       store.writeWindow = original;
       throw new Error('disk full');
     };
-    s.bus.publish('window', window(1020, [device('dd', [])]));
+    s.rig.sendNoWait(window(1020, [device('dd', [])]));
     const response = await s.app.inject({ url: '/api/summary' });
     assert.equal(response.statusCode, 200);
     assert.equal((response.json() as ApiSummary).current?.windowStart, 960);
-    await assert.rejects(s.hub.ingest.flush(), /disk full/, 'the error is still there for the write path');
+    await assert.rejects(s.hub.storage.flush(), /disk full/, 'the error is still there for the write path');
+    await s.rig.send();
+    assert.equal(
+      (await s.hub.store.latestWindow())?.windowStart,
+      1020,
+      'the window was offered again and stored once the disk had room',
+    );
+  } finally {
+    await s.close();
+  }
+});
+
+test('every answer forbids framing and foreign scripts; no path finds an inherited property', async () => {
+  const s = await setup();
+  try {
+    for (const url of ['/', '/api/summary', '/api/devices/wifi', '/api/nope']) {
+      const response = await s.app.inject({ url });
+      assert.match(response.headers['content-security-policy'] as string, /frame-ancestors 'none'/, url);
+      assert.match(response.headers['content-security-policy'] as string, /script-src 'self'/, url);
+      assert.equal(response.headers['x-frame-options'], 'DENY', url);
+    }
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const response = await s.app.inject({ url: `/api/devices/${name}` });
+      assert.equal(response.statusCode, 404, name);
+      assert.equal((response.json() as { error: { code: string } }).error.code, 'not-found');
+    }
   } finally {
     await s.close();
   }

@@ -80,7 +80,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const store = await open();
     try {
       const w = window('s1', 60, [device('a', [-60])]);
-      assert.deepEqual(await store.writeWindow([w]), { stored: 1, duplicates: 0 });
+      const first = await store.writeWindow([w]);
+      assert.deepEqual([first.stored, first.duplicates], [1, 0]);
+      assert.equal(first.window?.wifiDevices, 1);
       assert.deepEqual(await store.writeWindow([w]), { stored: 0, duplicates: 1 });
       const { rows } = await store.devices({ medium: 'wifi' });
       assert.equal(rows[0]!.minutesSpent, 1);
@@ -95,8 +97,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const store = await open();
     try {
       await store.writeWindow([window('s1', 60, [device('a', [-60]), device('b', [-70])])]);
-      await store.writeWindow([window('s2', 60, [device('a', [-80]), device('c', [-75])])]);
+      const late = await store.writeWindow([window('s2', 60, [device('a', [-80]), device('c', [-75])])]);
       const w = (await store.windows(0, 1e9))[0]!;
+      assert.deepEqual(late.window, w, 'a write returns the row as it left it');
       assert.equal(w.wifiDevices, 3);
       assert.equal(w.sensors, 2);
       assert.equal(w.frames, 4);
@@ -221,14 +224,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     const store = await open();
     try {
       const w = window('s1', 60, [device('a', [-60])]);
-      assert.deepEqual(await store.writeWindow([w, w, window('s2', 60, [device('a', [-62])])]), {
-        stored: 2,
-        duplicates: 1,
-      });
+      const both = await store.writeWindow([w, w, window('s2', 60, [device('a', [-62])])]);
+      assert.deepEqual([both.stored, both.duplicates, both.window?.sensors], [2, 1, 2]);
       assert.equal((await store.devices({ medium: 'wifi' })).rows[0]!.windowsSeen, 1);
       // A batch mixing a redelivery with a new sensor window stores the new one only.
       const late = window('s3', 60, [device('a', [-64]), device('b', [-80])]);
-      assert.deepEqual(await store.writeWindow([w, late]), { stored: 1, duplicates: 1 });
+      const mixed = await store.writeWindow([w, late]);
+      assert.deepEqual([mixed.stored, mixed.duplicates, mixed.window?.wifiDevices], [1, 1, 2]);
       const rows = (await store.devices({ medium: 'wifi', sort: 'deviceId', descending: false })).rows;
       assert.deepEqual(
         rows.map((r) => [r.deviceId, r.windowsSeen, r.rssiCount]),

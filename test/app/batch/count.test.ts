@@ -24,12 +24,12 @@ function truth(...names: string[]): TruthRow[] {
     .sort((a, b) => a.t - b.t);
 }
 
-test('loading: every input read once, in any order, each its own recording', async () => {
+test('loading: every input read once, in any order, each its own recording, in time order', async () => {
   const captures = await loadCaptures([leaving, full]);
   assert.equal(captures.frames, 1005 + 1297);
   assert.deepEqual(
     captures.recordings.map((r) => r.name),
-    ['brno_2022-11-01_1330-1400.pcap', 'brno_2022-10-19_1400-1420.pcap'],
+    ['brno_2022-10-19_1400-1420.pcap', 'brno_2022-11-01_1330-1400.pcap'],
   );
   assert.equal(captures.skipped['late'], undefined);
   assert.ok(captures.sightings.every((s, i, all) => i === 0 || all[i - 1]!.firstSeen <= s.firstSeen));

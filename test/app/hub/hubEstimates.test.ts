@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Hub } from '../../../src/app/hub/hub.ts';
 import { replay } from '../../../src/app/batch/replay.ts';
 import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
-import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
+import { startHubRig } from '../../helpers/hubRig.ts';
 import { defaultCountingParams } from '../../../src/core/occupancy/countingParams.ts';
 import type { WindowSummary } from '../../../src/core/model.ts';
 import { fixtures } from '../../helpers/paths.ts';
@@ -22,30 +21,26 @@ test('the hub estimates every window of a two-sensor burst once per window start
   });
   const dir = mkdtempSync(join(tmpdir(), 'airtrace-hub-est-'));
   const store = new SqliteStore(join(dir, 'hub.db'));
-  const bus = new InProcessBus();
-  const hub = new Hub({
+  const rig = await startHubRig({
     store,
-    bus,
     siteName: 'lab',
     windowSeconds: 60,
     ratio: 0.7,
     exportDir: dir,
     counting: defaultCountingParams(),
   });
-  hub.start();
+  const estimator = rig.hub.people!.estimator;
   let updates = 0;
-  const update = hub.estimator!.update.bind(hub.estimator!);
-  hub.estimator!.update = () => {
+  const update = estimator.update.bind(estimator);
+  estimator.update = () => {
     updates++;
     return update();
   };
   try {
     // A burst, as after an outage: every window from two sensors at once.
-    for (const s of summaries) {
-      bus.publish('window', s);
-      bus.publish('window', { ...s, sensorId: 'b' });
-    }
-    await hub.ingest.flush();
+    for (const s of summaries) rig.sendNoWait(s, { ...s, sensorId: 'b' });
+    await rig.send();
+    await rig.hub.settled();
     const windows = await store.windows(0, 2e9);
     assert.equal(windows.length, summaries.length);
     assert.ok(
@@ -61,7 +56,7 @@ test('the hub estimates every window of a two-sensor burst once per window start
       'the newest windows are provisional',
     );
   } finally {
-    await hub.stop();
+    await rig.stop();
     await store.close();
   }
 });

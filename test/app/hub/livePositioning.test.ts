@@ -10,29 +10,29 @@ import { readProbeLog } from '../../../src/adapters/capture/probeLog.ts';
 import { buildServer } from '../../../src/adapters/http/server.ts';
 import type { ApiHeatmap, ApiPositions, ApiSite } from '../../../src/adapters/http/apiTypes.ts';
 import { SqliteStore } from '../../../src/adapters/storage/sqlite/sqliteStore.ts';
-import { InProcessBus } from '../../../src/adapters/transport/inProcessBus.ts';
+import { InProcessTransport } from '../../../src/adapters/transport/inProcessTransport.ts';
+import type { WindowSummary } from '../../../src/core/model.ts';
+import { startHubRig } from '../../helpers/hubRig.ts';
 import { fixtures } from '../../helpers/paths.ts';
 
 test('positioning windows of a real walk become stored positions, current positions and a heat map', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'airtrace-hub-pos-'));
   const store = new SqliteStore(join(dir, 'hub.db'));
-  const bus = new InProcessBus();
   const positioning = await loadLivePositioning(
     join(fixtures, 'positioning/boun_site.json'),
     2,
     'wnls+kalman',
     () => {},
   );
-  const hub = new Hub({
+  const rig = await startHubRig({
     store,
-    bus,
     siteName: 'hall',
     windowSeconds: 60,
     ratio: 0.7,
     exportDir: dir,
     positioning,
   });
-  hub.start();
+  const { hub } = rig;
   const app = await buildServer({ hub, webRoot: join(dir, 'none'), projectUrl: '' });
   const streamed: unknown[] = [];
   hub.on({ position: (fix) => streamed.push(fix) });
@@ -41,13 +41,15 @@ test('positioning windows of a real walk become stored positions, current positi
       windowSeconds: 2,
       latenessSeconds: 0,
       purpose: 'positioning',
-      onWindow: (summary) => bus.publish('window', summary),
+      onWindow: (summary) => parts.push(summary),
     });
+    const parts: WindowSummary[] = [];
     const { observations } = await readProbeLog(join(fixtures, 'positioning/boun_straight_01.log'));
     for (const o of observations.sort((a, b) => a.t - b.t)) windower.add(o);
     windower.flush();
-    hub.locator!.flush();
-    await hub.flushPositions();
+    await rig.send(...parts);
+    hub.positioning!.locator.flush();
+    await hub.positionsSettled();
 
     const site = (await app.inject({ url: '/api/site' })).json() as ApiSite;
     assert.equal(site.sensors.length, 12);
@@ -72,7 +74,7 @@ test('positioning windows of a real walk become stored positions, current positi
     assert.equal((await store.windows(0, 1e12)).length, 0, 'positioning windows are not counting windows');
   } finally {
     await app.close();
-    await hub.stop();
+    await rig.stop();
     await store.close();
   }
 });
@@ -82,7 +84,7 @@ test('without a site file the hub says so instead of inventing a floor', async (
   const store = new SqliteStore(join(dir, 'hub.db'));
   const hub = new Hub({
     store,
-    bus: new InProcessBus(),
+    subscriber: new InProcessTransport().subscriber,
     siteName: 'shop',
     windowSeconds: 60,
     ratio: 0.7,

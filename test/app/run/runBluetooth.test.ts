@@ -46,7 +46,7 @@ test(
       await new Promise((r) => setTimeout(r, 300));
     } finally {
       await running.sensor.stop(); // closes the open window
-      await running.hub.hub.ingest.flush();
+      await running.hub.hub.settled();
       for (const url of [
         'api/devices/bluetooth?limit=100',
         'api/summary',

@@ -1,6 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { MessageType, sessionBus, systemBus, type Message, type MessageBus } from 'dbus-next';
 import type { Observation } from '../../../core/model.ts';
+import { systemClock, type Clock, type TimerHandle } from '../../clock/clock.ts';
 import { dutyPhase, isContinuous, type DutyCycle } from '../../../core/window/dutyCycle.ts';
 import {
   ADAPTER1,
@@ -49,12 +50,6 @@ export type BluezEvent =
   | { type: 'recovered'; from: number; to: number }
   | { type: 'stopped' };
 
-/** The timer functions the scanner uses, injected so tests move a clock instead of sleeping. */
-export interface ScannerTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
 export interface BluezScannerOptions {
   /** BlueZ adapter name: hci0, hci1, ... */
   adapter: string;
@@ -65,11 +60,10 @@ export interface BluezScannerOptions {
   busAddress?: string;
   onObservation(o: Observation): void;
   onEvent?(event: BluezEvent): void;
-  /** Wall clock, Unix seconds. */
-  now?: () => number;
+  /** Injected so tests move a clock instead of sleeping. */
+  clock?: Clock;
   /** Scan `scanSeconds` at the start of every `periodSeconds`; equal means continuous (the default). */
   scan?: DutyCycle;
-  timers?: ScannerTimers;
   /** First retry delay after a failure, doubled each time up to `maxBackoffMs`. */
   initialBackoffMs?: number;
   maxBackoffMs?: number;
@@ -82,11 +76,6 @@ export interface BluezCounters {
   /** Device updates that carried no RSSI heard in this scan (cached devices, off-phase updates). */
   notHeard: number;
 }
-
-const DEFAULT_TIMERS: ScannerTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 const CONTINUOUS: DutyCycle = { scanSeconds: 60, periodSeconds: 60 };
 
@@ -123,20 +112,18 @@ export class BluezScanner {
   /** Discovery is on at BlueZ, as far as this client knows. */
   private discovering = false;
   private ops: Promise<void> = Promise.resolve();
-  private phaseTimer: unknown;
-  private retryTimer: unknown;
+  private phaseTimer: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
   private attempt = 0;
   /** BlueZ or the adapter appeared while an attempt was under way: retry at once if it fails. */
   private wakeRequested = false;
   private downSince: number | undefined;
-  private readonly now: () => number;
-  private readonly timers: ScannerTimers;
+  private readonly clock: Clock;
   private readonly cycle: DutyCycle;
   private readonly path: string;
 
   constructor(private readonly options: BluezScannerOptions) {
-    this.now = options.now ?? (() => Date.now() / 1000);
-    this.timers = options.timers ?? DEFAULT_TIMERS;
+    this.clock = options.clock ?? systemClock;
     this.cycle = options.scan ?? CONTINUOUS;
     this.path = adapterPath(options.adapter);
   }
@@ -168,7 +155,7 @@ export class BluezScanner {
     if (this.discovering && connection !== undefined) {
       try {
         await this.call(connection, adapterCall(this.options.adapter, 'StopDiscovery'));
-        this.emit({ type: 'discovery', active: false, at: this.now() });
+        this.emit({ type: 'discovery', active: false, at: this.clock.now() });
       } catch {
         // Stopping anyway; BlueZ stops a client's discovery when the client leaves the bus.
       }
@@ -290,7 +277,7 @@ export class BluezScanner {
       this.attempt = 0;
       this.emit({ type: 'started', adapter: this.options.adapter, continuous: isContinuous(this.cycle) });
       if (this.downSince !== undefined) {
-        this.emit({ type: 'recovered', from: this.downSince, to: this.now() });
+        this.emit({ type: 'recovered', from: this.downSince, to: this.clock.now() });
         this.downSince = undefined;
       }
       this.applyPhase();
@@ -327,7 +314,7 @@ export class BluezScanner {
     this.clearTimers();
     this.scanning = false;
     this.discovering = false;
-    this.downSince ??= this.now();
+    this.downSince ??= this.clock.now();
     this.emit({ type: 'failed', failure });
     this.attempt++;
     const delayMs = this.wakeRequested
@@ -337,14 +324,14 @@ export class BluezScanner {
           this.options.maxBackoffMs ?? 60_000,
         );
     this.emit({ type: 'retrying', delayMs, attempt: this.attempt });
-    this.retryTimer = this.timers.setTimeout(() => this.retryNow(), delayMs);
+    this.retryTimer = this.clock.setTimeout(() => this.retryNow(), delayMs);
   }
 
   /** Retries at once: when the backoff ends, or when BlueZ or the adapter shows up again. */
   private retryNow(): void {
     if (this.state === 'connecting') this.wakeRequested = true;
     if (this.state !== 'down') return;
-    this.timers.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     void this.connect();
   }
@@ -360,8 +347,8 @@ export class BluezScanner {
   }
 
   private clearTimers(): void {
-    this.timers.clearTimeout(this.phaseTimer);
-    this.timers.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.phaseTimer);
+    this.clock.clearTimeout(this.retryTimer);
     this.phaseTimer = undefined;
     this.retryTimer = undefined;
   }
@@ -372,7 +359,7 @@ export class BluezScanner {
   private applyPhase(scheduledFor?: number): void {
     if (this.state !== 'running') return;
     // A timer firing a hair early must still flip the phase it was set for.
-    const now = Math.max(this.now(), scheduledFor ?? -Infinity);
+    const now = Math.max(this.clock.now(), scheduledFor ?? -Infinity);
     const phase = dutyPhase(now, this.cycle);
     if (phase.scanning !== this.scanning) {
       this.scanning = phase.scanning;
@@ -386,7 +373,7 @@ export class BluezScanner {
     }
     if (Number.isFinite(phase.nextChangeAt)) {
       const at = phase.nextChangeAt;
-      this.phaseTimer = this.timers.setTimeout(
+      this.phaseTimer = this.clock.setTimeout(
         () => this.applyPhase(at),
         Math.max(0, Math.ceil((at - now) * 1000)),
       );
@@ -512,7 +499,7 @@ export class BluezScanner {
       this.counters.notHeard++;
       return;
     }
-    const observation = observationOfBluezDevice(device, this.now(), this.options.sensorId);
+    const observation = observationOfBluezDevice(device, this.clock.now(), this.options.sensorId);
     if (observation === undefined) return;
     this.counters.observations++;
     this.options.onObservation(observation);

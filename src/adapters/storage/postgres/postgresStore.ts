@@ -298,8 +298,8 @@ export class PostgresStore implements Store {
     const begin = `BEGIN; SELECT pg_advisory_xact_lock(${LOCK_NAMESPACE}, hashtext('${lockKey}'))`;
     for (;;) {
       try {
-        const stored = await this.transaction((client) => this.writeParts(client, candidates), begin);
-        return { stored, duplicates: parts.length - stored };
+        const window = await this.transaction((client) => this.writeParts(client, candidates), begin);
+        return { stored: candidates.length, duplicates: parts.length - candidates.length, window };
       } catch (error) {
         if (!(error instanceof AlreadyStored)) throw error;
         // Rare (a redelivery): the first attempt is rolled back and the new parts alone go again.
@@ -314,7 +314,7 @@ export class PostgresStore implements Store {
    * (or create) the device rows and read which devices this window already counted; read the
    * device rows; write the sightings, the folded device rows and the window row.
    */
-  private async writeParts(client: pg.PoolClient, parts: readonly WindowSummary[]): Promise<number> {
+  private async writeParts(client: pg.PoolClient, parts: readonly WindowSummary[]): Promise<WindowRow> {
     const windowStart = parts[0]!.windowStart;
     const windowEnd = parts[0]!.windowEnd;
     const byDevice: Record<Medium, Map<string, DeviceWindow[]>> = { wifi: new Map(), ble: new Map() };
@@ -408,8 +408,7 @@ export class PostgresStore implements Store {
         );
       }
     }
-    await this.writeRows(client, parts, folded, windowDelta(parts, before));
-    return parts.length;
+    return this.writeRows(client, parts, folded, windowDelta(parts, before));
   }
 
   /** Sightings, both device tables and the window row in one statement: every row set goes in as arrays. */
@@ -418,7 +417,7 @@ export class PostgresStore implements Store {
     parts: readonly WindowSummary[],
     folded: Record<Medium, DeviceRecord[]>,
     delta: WindowRow,
-  ): Promise<void> {
+  ): Promise<WindowRow> {
     const sightings: unknown[][] = Array.from({ length: 14 }, () => []);
     for (const part of parts) {
       for (const d of part.devices) {
@@ -449,7 +448,7 @@ export class PostgresStore implements Store {
           AS u(device_id, first_seen, last_seen, rssi_count, rssi_mean, rssi_std, rssi_min, rssi_max, manufacturer,
             randomized, ssid, ssids, minutes_spent, windows_seen)
         WHERE d.device_id = u.device_id`;
-    await client.query({
+    const { rows } = await client.query<WindowColumns>({
       name: 'airtrace-write-rows',
       text: `WITH sighted AS (
           INSERT INTO sightings (window_start, sensor_id, device_id, medium, randomized, frames, rssi_count,
@@ -465,8 +464,12 @@ export class PostgresStore implements Store {
             bluetooth_devices = windows.bluetooth_devices + excluded.bluetooth_devices,
             both_devices = windows.both_devices + excluded.both_devices,
             randomized_devices = windows.randomized_devices + excluded.randomized_devices,
-            frames = windows.frames + excluded.frames, sensors = windows.sensors + excluded.sensors)
-        SELECT 1`,
+            frames = windows.frames + excluded.frames, sensors = windows.sensors + excluded.sensors
+          RETURNING *)
+        SELECT w.window_start, w.window_end, w.wifi_devices, w.bluetooth_devices, w.both_devices,
+          w.randomized_devices, w.frames, w.sensors, e.devices AS people_devices,
+          e.randomized_devices AS people_randomized, e.estimate, e.low, e.high, e.final
+        FROM window_counted w LEFT JOIN estimates e ON e.window_start = w.window_start`,
       values: [
         ...sightings,
         ...deviceColumns(folded.wifi),
@@ -481,6 +484,7 @@ export class PostgresStore implements Store {
         delta.sensors,
       ],
     });
+    return toWindowRow(rows[0]!);
   }
 
   async windows(from: number, to: number): Promise<WindowRow[]> {

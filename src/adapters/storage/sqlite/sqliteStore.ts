@@ -190,7 +190,8 @@ export class SqliteStore implements Store {
     }
 
     this.refreshWindowRow(windowStart, parts[0]!.windowEnd);
-    return { stored: fresh.length, duplicates: parts.length - fresh.length };
+    const row = this.sql(`${WINDOWS_WITH_PEOPLE} WHERE w.window_start = ?`).get(windowStart) as WindowDbRow;
+    return { stored: fresh.length, duplicates: parts.length - fresh.length, window: decodeWindow(row) };
   }
 
   private upsertDevice(table: string, r: DeviceRecord): void {

@@ -14,7 +14,7 @@ import {
 import { createSensorWindower } from '../../../../src/app/sensor/sensorWindower.ts';
 import type { Observation, WindowSummary } from '../../../../src/core/model.ts';
 import { FakeBluez } from '../../../helpers/fakeBluez/fakeBluez.ts';
-import { FakeClock } from '../../../helpers/fakeBluez/fakeClock.ts';
+import { ManualClock } from '../../../helpers/manualClock.ts';
 import {
   SKIP_NO_DBUS_DAEMON,
   startPrivateBus,
@@ -53,7 +53,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5000): 
 
 interface Rig {
   bus: PrivateBus;
-  clock: FakeClock;
+  clock: ManualClock;
   fake: FakeBluez;
   scanner: BluezScanner;
   observations: Observation[];
@@ -68,7 +68,7 @@ async function rig(
 ): Promise<Rig> {
   const bus = await startPrivateBus({ policy: options.policy ?? 'open' });
   buses.push(bus);
-  const clock = new FakeClock(T0);
+  const clock = new ManualClock(T0);
   const fake = await FakeBluez.start(bus.address, { now: clock.now, adapterAddress: ADAPTER_ADDRESS });
   if (options.fake === false) fake.stop();
   const observations: Observation[] = [];
@@ -77,8 +77,7 @@ async function rig(
     adapter: 'hci0',
     sensorId: 'pi-1',
     busAddress: bus.address,
-    now: clock.now,
-    timers: clock,
+    clock,
     initialBackoffMs: 1000,
     ...options,
     onObservation: (o) => {
@@ -365,14 +364,13 @@ test(
 );
 
 test('no D-Bus daemon at all: a no-bluez failure that says to start D-Bus', { skip }, async (t) => {
-  const clock = new FakeClock(T0);
+  const clock = new ManualClock(T0);
   const events: BluezEvent[] = [];
   const scanner = new BluezScanner({
     adapter: 'hci0',
     sensorId: 'pi-1',
     busAddress: 'unix:path=/nonexistent/airtrace/bus',
-    now: clock.now,
-    timers: clock,
+    clock,
     onObservation: () => undefined,
     onEvent: (e) => {
       events.push(e);

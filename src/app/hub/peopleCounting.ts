@@ -1,0 +1,120 @@
+import type { CountingParams } from '../../core/occupancy/countingParams.ts';
+import type { Clock, TimerHandle } from '../../adapters/clock/clock.ts';
+import type { Store, WindowPeople, WindowRow } from '../../adapters/storage/store.ts';
+import type { HubEventBus } from './hubEvents.ts';
+import { PeopleEstimator } from './peopleEstimator.ts';
+
+export interface PeopleCountingOptions {
+  events: HubEventBus;
+  store: Pick<Store, 'writeEstimates'>;
+  params: CountingParams;
+  windowSeconds: number;
+  clock: Clock;
+  log: (line: string) => void;
+  /** Commits within this long of each other are estimated together. Default 250 ms. */
+  settleMs?: number;
+}
+
+/**
+ * The hub's people estimates. Every window received goes into the estimator; estimates are made
+ * once per new window start (before a burst pushes old windows out of the estimator's memory) and
+ * shortly after commits settle, so fifty sensors reporting the same minute cost one estimate, not
+ * fifty. Estimates are written and announced as `people`; the rows of recent windows are kept as
+ * they were committed, so a revision is announced without reading the store back.
+ */
+export class PeopleCounting {
+  readonly estimator: PeopleEstimator;
+  private readonly pending = new Map<number, WindowPeople>();
+  private readonly recentRows = new Map<number, WindowRow>();
+  private readonly latestPeople = new Map<number, WindowPeople>();
+  private timer: TimerHandle | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private off: (() => void) | undefined;
+
+  constructor(private readonly options: PeopleCountingOptions) {
+    this.estimator = new PeopleEstimator(options.params, options.windowSeconds);
+  }
+
+  get intervalLevel(): number {
+    return this.options.params.model.interval.level;
+  }
+
+  start(): void {
+    this.off = this.options.events.on('windowReceived', (summary) => {
+      if (summary.windowStart > this.estimator.latestWindowStart) this.collect();
+      this.estimator.accept(summary);
+    });
+  }
+
+  /** Estimates and writes what is still pending. */
+  async stop(): Promise<void> {
+    this.off?.();
+    this.off = undefined;
+    this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.publish();
+  }
+
+  /** Estimates what arrived so far and resolves once it is written: readers see current figures. */
+  async settled(): Promise<void> {
+    this.options.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.publish();
+  }
+
+  /** A committed window: returned with the latest estimate of its start; estimates follow shortly. */
+  withPeople(row: WindowRow): WindowRow {
+    this.recentRows.set(row.windowStart, row);
+    const people = this.latestPeople.get(row.windowStart) ?? row.people;
+    this.schedule();
+    return people === row.people ? row : { ...row, people };
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined) return;
+    this.timer = this.options.clock.setTimeout(() => {
+      this.timer = undefined;
+      void this.publish();
+    }, this.options.settleMs ?? 250);
+  }
+
+  private collect(): void {
+    if (!this.estimator.dirty) return;
+    for (const estimate of this.estimator.update()) {
+      this.pending.set(estimate.windowStart, estimate);
+      this.latestPeople.set(estimate.windowStart, estimate);
+    }
+  }
+
+  /** Writes the estimates made since the last time and announces the windows they revise. */
+  private publish(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      this.collect();
+      if (this.pending.size === 0) return;
+      const people = [...this.pending.values()].sort((a, b) => a.windowStart - b.windowStart);
+      this.pending.clear();
+      try {
+        await this.options.store.writeEstimates(people);
+      } catch (error) {
+        this.options.log(`storing ${people.length} people estimates failed: ${(error as Error).message}`);
+        return;
+      }
+      const revised: WindowRow[] = [];
+      for (const estimate of people) {
+        const known = this.recentRows.get(estimate.windowStart);
+        if (known === undefined) continue;
+        const updated = { ...known, people: estimate };
+        this.recentRows.set(estimate.windowStart, updated);
+        revised.push(updated);
+      }
+      this.forgetBefore(this.estimator.latestWindowStart - this.estimator.horizonSeconds);
+      if (revised.length > 0) this.options.events.emit('people', revised);
+    });
+    return this.writing;
+  }
+
+  private forgetBefore(t: number): void {
+    for (const start of this.recentRows.keys()) if (start < t) this.recentRows.delete(start);
+    for (const start of this.latestPeople.keys()) if (start < t) this.latestPeople.delete(start);
+  }
+}
