@@ -59,6 +59,11 @@ const hub = z.strictObject({
   siteFile: z.string().min(1).optional(),
   /** Drop windows and sightings older than this many days (device tables stay); 0 keeps everything. */
   retentionDays: z.number().min(0).default(0),
+  /**
+   * Windows that start longer ago than this are refused (a sensor's outbox keeps 7 days; older
+   * means a broken clock). Within the retention, when there is one.
+   */
+  maxWindowAgeDays: z.number().gt(0).default(30),
 });
 
 const mqtt = z.strictObject({

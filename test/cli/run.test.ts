@@ -20,7 +20,8 @@ test(
     const fifo = join(dir, 'wlan0mon');
     execFileSync('mkfifo', [fifo]);
     const config = join(dir, 'airtrace.yaml');
-    const yaml = `site:\n  name: test lab\n  key: ${KEY}\ndataDir: ${join(dir, 'data')}\nsensor:\n  id: local\n`;
+    // The replayed recording is from 2022: the hub takes windows of any age here.
+    const yaml = `site:\n  name: test lab\n  key: ${KEY}\ndataDir: ${join(dir, 'data')}\nsensor:\n  id: local\nhub:\n  maxWindowAgeDays: 100000\n`;
     execFileSync('sh', ['-c', `cat > ${config}`], { input: yaml });
     const runDb = join(dir, 'run.db');
     const child = spawn(

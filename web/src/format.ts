@@ -1,20 +1,31 @@
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** A time no calendar holds (from a sensor's broken clock) shows as a dash, never as NaN. */
+const UNKNOWN_TIME = '–';
+
+function dateOf(unixSeconds: number): Date | undefined {
+  const d = new Date(unixSeconds * 1000);
+  return Number.isFinite(d.getTime()) ? d : undefined;
+}
+
 /** Local wall-clock time of a Unix-seconds instant, `HH:MM`. */
 export function hhmm(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
+  const d = dateOf(unixSeconds);
+  if (d === undefined) return UNKNOWN_TIME;
   return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** Local date and time, `YYYY-MM-DD HH:MM:SS`. */
 export function dateTime(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
+  const d = dateOf(unixSeconds);
+  if (d === undefined) return UNKNOWN_TIME;
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 /** The value of a `datetime-local` input for an instant, and back. */
 export function toLocalInput(unixSeconds: number): string {
-  const d = new Date(unixSeconds * 1000);
+  const d = dateOf(unixSeconds);
+  if (d === undefined) return '';
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 

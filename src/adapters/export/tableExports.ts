@@ -27,8 +27,10 @@ export function toCsv(headers: readonly string[], rows: readonly (readonly Cell[
   );
 }
 
-function iso(t: number): string {
-  return new Date(t * 1000).toISOString();
+/** ISO 8601 UTC; empty for a time no calendar holds (a stored row from a broken clock never breaks an export). */
+export function iso(t: number): string {
+  const date = new Date(t * 1000);
+  return Number.isFinite(date.getTime()) ? date.toISOString() : '';
 }
 
 export const DEVICE_COLUMNS = [

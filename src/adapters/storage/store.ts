@@ -105,6 +105,18 @@ export interface StoreTotals {
   meanStayMinutes: number | null;
 }
 
+/** A window that could not be stored however often it was tried, kept for a person to look at. */
+export interface DeadLetter {
+  /** Unix seconds when it was set aside. */
+  at: number;
+  sensorId: string;
+  windowStart: number;
+  /** The last write error, in words. */
+  reason: string;
+  /** The window as JSON (hashed ids only, as it arrived). */
+  payload: string;
+}
+
 /**
  * The one storage interface; SQLite (embedded default) and PostgreSQL implement it, and one
  * contract suite runs against both. Async because PostgreSQL is.
@@ -134,5 +146,13 @@ export interface Store {
   writePositions(fixes: readonly LiveFix[]): Promise<void>;
   /** Positions with `from <= t < to`, oldest first, at most `limit`. */
   positions(from: number, to: number, limit?: number): Promise<LiveFix[]>;
+  /** Sets a window aside that cannot be stored. */
+  writeDeadLetter(letter: DeadLetter): Promise<void>;
+  deadLetters(limit?: number): Promise<DeadLetter[]>;
+  /**
+   * True for a write error that trying again cannot mend (the data itself is wrong for the
+   * store), false for one that may pass (the database was away, a lock timed out).
+   */
+  isPermanentWriteError(error: unknown): boolean;
   close(): Promise<void>;
 }

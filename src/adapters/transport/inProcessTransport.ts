@@ -202,7 +202,7 @@ export class InProcessWindowSubscriber extends SubscriberHandlers implements Win
     return this.track(this.deliver(this.statusHandlers, status)).catch(() => {});
   }
 
-  private async deliver<T>(handlers: Iterable<(value: T) => void | Promise<void>>, value: T): Promise<void> {
+  private async deliver<T>(handlers: Iterable<(value: T) => unknown>, value: T): Promise<void> {
     const results = await Promise.allSettled([...handlers].map(async (handler) => handler(value)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed === undefined) return;

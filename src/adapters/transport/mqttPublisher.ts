@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { WindowSummary } from '../../core/model.ts';
+import { sleep, systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
 import {
   mqttClientId,
   mqttClientOptions,
@@ -7,11 +8,17 @@ import {
   type MqttBrokerOptions,
   type MqttConnect,
 } from './mqttBroker.ts';
-import type { Outbox } from './outbox.ts';
-import { sensorTopic, type TopicScope } from './topics.ts';
+import type { Outbox, OutboxEntry } from './outbox.ts';
+import { hubStatusTopic, sensorTopic, type TopicScope } from './topics.ts';
 import type { PublisherCounters, SensorStatus, WindowPublisher } from './transport.ts';
-import { sleep, systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
-import { encodeStatus, encodeWindow, MAX_MESSAGE_BYTES } from './windowCodec.ts';
+import {
+  decodeAck,
+  decodeHubStatus,
+  encodeStatus,
+  encodeWindow,
+  MAX_MESSAGE_BYTES,
+  wirePayload,
+} from './windowCodec.ts';
 
 export interface MqttPublisherOptions {
   broker: MqttBrokerOptions;
@@ -23,36 +30,51 @@ export interface MqttPublisherOptions {
   /** Default: derived from site and sensor, so a restarted sensor takes over its old connection. */
   clientId?: string;
   connect?: MqttConnect;
-  /** Windows sent and not yet acknowledged by the broker; default 16. */
+  /** Windows sent and not yet accepted by the broker; default 16. */
   maxInFlight?: number;
   maxMessageBytes?: number;
   /** The retained status is republished this often (the hub's sign of life); 0 turns it off. Default 30 s. */
   heartbeatSeconds?: number;
+  /**
+   * A window the broker took but the hub has not acknowledged is sent again after this long
+   * (the broker may have lost it, or no hub was listening). Default 60 s.
+   */
+  resendAfterMs?: number;
   clock?: Clock;
   log?: (line: string) => void;
 }
 
 /**
- * The sensor's end of the MQTT transport. A window is written to the outbox (fsync'd) before
- * it is published with QoS 1, and leaves the outbox only on the broker's PUBACK. While the broker
- * is away windows pile up in the outbox; on every (re)connection the publisher sends what is
- * pending, oldest first, at most `maxInFlight` at a time. Windows that MQTT.js already had in
- * flight when the connection dropped are resent by MQTT.js itself, so none goes out twice from
- * one process; after a restart the outbox sends again whatever had no PUBACK (the hub ignores
- * the copies).
+ * The sensor's end of the MQTT transport. A window is written to the outbox (fsync'd) before it
+ * is published with QoS 1, and leaves the outbox only when the hub says it has stored it (on
+ * `<sensor>/ack`): the broker's PUBACK only means the broker has it, and a broker that crashes
+ * without persistence, or that holds no session for an absent hub, would drop it. Windows the
+ * broker took but the hub has not acknowledged are sent again when the hub announces itself
+ * (its retained status) and after `resendAfterMs`; the hub stores each window once, however
+ * often it arrives. While the broker is away windows pile up in the outbox; on every
+ * (re)connection the publisher sends what is pending, oldest first, at most `maxInFlight` at a
+ * time.
  *
  * Status `<prefix>/<site>/<sensor>/status` is retained: the last will says `{"online":false}`
  * when the connection dies, `stop()` says it on the way out, and each connection and heartbeat
- * says `{"online":true,...}` again.
+ * says `{"online":true,...}` again, with the outbox depth and the windows refused so far.
  */
 export class MqttWindowPublisher implements WindowPublisher {
   private client: MqttClient | undefined;
+  /** Sent, waiting for the broker's PUBACK. */
   private readonly inFlight = new Set<number>();
+  /** Taken by the broker (when), waiting for the hub's acknowledgement. */
+  private readonly delivered = new Map<number, number>();
+  /** Outbox entries by the window start the hub's acknowledgement names. */
+  private readonly byWindow = new Map<string, Set<number>>();
   private readonly drainWaiters = new Set<() => void>();
   private heartbeat: TimerHandle | undefined;
+  private resendTimer: TimerHandle | undefined;
   private stopping = false;
   private scanning = false;
+  private hubOnline = false;
   private readonly statusTopic: string;
+  private readonly ackTopic: string;
   private readonly clock: Clock;
   private readonly log: (line: string) => void;
   private readonly tally = {
@@ -63,10 +85,13 @@ export class MqttWindowPublisher implements WindowPublisher {
     connects: 0,
     transient: 0,
     transientDropped: 0,
+    resent: 0,
+    refusedByHub: 0,
   };
 
   constructor(private readonly options: MqttPublisherOptions) {
     this.statusTopic = sensorTopic(options.scope, options.sensorId, 'status');
+    this.ackTopic = sensorTopic(options.scope, options.sensorId, 'ack');
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? (() => {});
   }
@@ -78,6 +103,7 @@ export class MqttWindowPublisher implements WindowPublisher {
       outboxDepth: outbox.depth,
       outboxBytes: outbox.bytes,
       outboxDropped: outbox.counters.dropped,
+      outboxMemoryOnly: outbox.counters.memoryOnly,
     };
   }
 
@@ -89,8 +115,9 @@ export class MqttWindowPublisher implements WindowPublisher {
   async start(): Promise<void> {
     if (this.client !== undefined) return;
     this.stopping = false;
-    this.options.outbox.open();
-    const { scope, sensorId } = this.options;
+    const { outbox, scope, sensorId } = this.options;
+    outbox.open();
+    for (const entry of outbox.pending()) this.index(entry);
     const client = (this.options.connect ?? mqttConnect)(
       this.options.broker.url,
       mqttClientOptions(this.options.broker, {
@@ -103,17 +130,23 @@ export class MqttWindowPublisher implements WindowPublisher {
     client.on('connect', () => {
       this.tally.connects++;
       this.sendStatus(this.clock.now());
+      client.subscribe([this.ackTopic, hubStatusTopic(scope)], { qos: 1 }, (error) => {
+        if (error) this.log(`mqtt publisher ${sensorId}: subscribe failed: ${error.message}`);
+      });
       this.pump();
     });
+    client.on('message', (topic, payload) => this.receive(topic, payload));
     client.on('error', (error) => this.log(`mqtt publisher ${sensorId}: ${error.message}`));
     const seconds = this.options.heartbeatSeconds ?? 30;
-    if (seconds > 0) {
+    if (seconds > 0)
       this.heartbeat = this.clock.setInterval(() => this.sendStatus(this.clock.now()), seconds * 1000);
-    }
+    const resendAfterMs = this.options.resendAfterMs ?? 60_000;
+    this.resendTimer = this.clock.setInterval(() => this.resendStale(), Math.max(1000, resendAfterMs / 4));
   }
 
   async publishWindow(summary: WindowSummary): Promise<void> {
-    const payload = encodeWindow(summary);
+    const json = encodeWindow(summary);
+    const topic = sensorTopic(this.options.scope, summary.sensorId, 'window');
     if (summary.purpose === 'positioning') {
       // Live positions are worth nothing late: QoS 0, no outbox, dropped while the broker is away,
       // so an outage never pushes counting windows out of the outbox.
@@ -122,19 +155,19 @@ export class MqttWindowPublisher implements WindowPublisher {
         this.tally.transientDropped++;
         return;
       }
-      client.publish(sensorTopic(this.options.scope, summary.sensorId, 'window'), payload, { qos: 0 });
+      client.publish(topic, wirePayload(json), { qos: 0 });
       this.tally.transient++;
       return;
     }
     const limit = this.options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-    const size = Buffer.byteLength(payload);
+    const size = wirePayload(json).length;
     if (size > limit) {
       this.tally.oversized++;
       throw new RangeError(
-        `window ${summary.windowStart} of ${summary.sensorId} is ${size} bytes encoded, over the ${limit}-byte limit`,
+        `window ${summary.windowStart} of ${summary.sensorId} is ${size} bytes on the wire, over the ${limit}-byte limit`,
       );
     }
-    this.options.outbox.append(sensorTopic(this.options.scope, summary.sensorId, 'window'), payload);
+    this.index(this.options.outbox.append(topic, json, String(summary.windowStart)));
     this.tally.windows++;
     this.pump();
   }
@@ -146,16 +179,77 @@ export class MqttWindowPublisher implements WindowPublisher {
     this.sendStatus(status.at, true);
   }
 
+  private index(entry: OutboxEntry): void {
+    if (entry.key === undefined) return;
+    const seqs = this.byWindow.get(entry.key);
+    if (seqs === undefined) this.byWindow.set(entry.key, new Set([entry.seq]));
+    else seqs.add(entry.seq);
+  }
+
+  private receive(topic: string, payload: Buffer): void {
+    if (topic === this.ackTopic) {
+      const ack = decodeAck(payload);
+      if (!ack.ok)
+        return this.log(`mqtt publisher ${this.options.sensorId}: bad acknowledgement: ${ack.message}`);
+      const { windowStart, status, reason } = ack.value;
+      if (status === 'refused' || status === 'dead-letter') {
+        this.tally.refusedByHub++;
+        this.log(
+          `the hub ${status === 'refused' ? 'refused' : 'set aside'} window ${windowStart}: ${reason ?? ''}`,
+        );
+      }
+      this.settle(String(windowStart));
+      return;
+    }
+    const hub = decodeHubStatus(payload);
+    if (!hub.ok) return;
+    const cameBack = hub.value.online && !this.hubOnline;
+    this.hubOnline = hub.value.online;
+    // A hub that (re)appears may have missed what the broker took while it was away: send again.
+    if (cameBack) this.resend(() => true);
+  }
+
+  /** The hub has a window: it leaves the outbox. */
+  private settle(key: string): void {
+    const seqs = this.byWindow.get(key);
+    if (seqs === undefined) return;
+    this.byWindow.delete(key);
+    for (const seq of seqs) {
+      this.delivered.delete(seq);
+      if (this.options.outbox.ack(seq)) this.tally.acknowledged++;
+    }
+    if (this.options.outbox.depth === 0) for (const wake of this.drainWaiters) wake();
+  }
+
+  private resendStale(): void {
+    const before = this.clock.now() * 1000 - (this.options.resendAfterMs ?? 60_000);
+    this.resend((sentAtMs) => sentAtMs <= before);
+  }
+
+  private resend(due: (sentAtMs: number) => boolean): void {
+    let any = false;
+    for (const [seq, sentAtMs] of this.delivered) {
+      if (!due(sentAtMs)) continue;
+      this.delivered.delete(seq);
+      this.tally.resent++;
+      any = true;
+    }
+    if (any) this.pump();
+  }
+
   private sendStatus(at: number, evenOffline = false): void {
     const client = this.client;
     if (client === undefined || this.stopping || !(client.connected || evenOffline)) return;
     client.publish(
       this.statusTopic,
-      encodeStatus({ online: true, scanning: this.scanning, at, outboxDepth: this.options.outbox.depth }),
-      {
-        qos: 1,
-        retain: true,
-      },
+      encodeStatus({
+        online: true,
+        scanning: this.scanning,
+        at,
+        outboxDepth: this.options.outbox.depth,
+        refused: this.tally.oversized + this.tally.refusedByHub,
+      }),
+      { qos: 1, retain: true },
     );
   }
 
@@ -166,22 +260,27 @@ export class MqttWindowPublisher implements WindowPublisher {
     const max = this.options.maxInFlight ?? 16;
     for (const entry of this.options.outbox.pending()) {
       if (this.inFlight.size >= max) break;
-      if (this.inFlight.has(entry.seq)) continue;
+      if (this.inFlight.has(entry.seq) || this.delivered.has(entry.seq)) continue;
       this.inFlight.add(entry.seq);
-      client.publish(entry.topic, entry.payload, { qos: 1 }, (error) => {
+      client.publish(entry.topic, wirePayload(entry.payload), { qos: 1 }, (error) => {
         this.inFlight.delete(entry.seq);
         if (error) {
           // Only a connection torn down for good fails a QoS 1 publish; the entry waits in the outbox.
-          this.log(`mqtt publisher ${this.options.sensorId}: window not acknowledged: ${error.message}`);
-        } else if (this.options.outbox.ack(entry.seq)) {
-          this.tally.acknowledged++;
-          if (this.options.outbox.depth === 0) for (const wake of this.drainWaiters) wake();
+          this.log(
+            `mqtt publisher ${this.options.sensorId}: window not taken by the broker: ${error.message}`,
+          );
+        } else if (entry.key === undefined) {
+          // Nothing names it in an acknowledgement: the broker's word is all there is.
+          if (this.options.outbox.ack(entry.seq)) this.tally.acknowledged++;
+        } else if (this.byWindow.get(entry.key)?.has(entry.seq)) {
+          this.delivered.set(entry.seq, this.clock.now() * 1000);
         }
         this.pump();
       });
     }
   }
 
+  /** Resolves once the hub has acknowledged every window queued so far, or rejects after `timeoutMs`. */
   drained(timeoutMs = 30_000): Promise<void> {
     if (this.options.outbox.depth === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -203,6 +302,7 @@ export class MqttWindowPublisher implements WindowPublisher {
     if (client === undefined) return;
     this.stopping = true;
     this.clock.clearInterval(this.heartbeat);
+    this.clock.clearInterval(this.resendTimer);
     if (client.connected) {
       // A clean goodbye: the will is only for connections that die.
       const gaveUp = new AbortController();
@@ -221,6 +321,9 @@ export class MqttWindowPublisher implements WindowPublisher {
     await client.endAsync(this.inFlight.size > 0 || !client.connected).catch(() => {});
     this.client = undefined;
     this.inFlight.clear();
+    this.delivered.clear();
+    this.byWindow.clear();
+    this.hubOnline = false;
     this.options.outbox.close();
   }
 }

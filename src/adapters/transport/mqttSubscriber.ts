@@ -1,10 +1,18 @@
 import { SubscriberHandlers } from './subscriberHandlers.ts';
 import type { IPublishPacket, MqttClient } from 'mqtt';
 import { mqttClientOptions, mqttConnect, type MqttBrokerOptions, type MqttConnect } from './mqttBroker.ts';
-import { parseSensorTopic, siteFilter, type TopicScope } from './topics.ts';
-import type { SubscriberCounters, TransportStatus, WindowSubscriber } from './transport.ts';
-import { systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
-import { decodeStatus, decodeWindow, MAX_MESSAGE_BYTES } from './windowCodec.ts';
+import { hubStatusTopic, parseSensorTopic, sensorTopic, siteFilter, type TopicScope } from './topics.ts';
+import type { SubscriberCounters, TransportStatus, WindowOutcome, WindowSubscriber } from './transport.ts';
+import { sleep, systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
+import {
+  decodeStatus,
+  decodeWindow,
+  encodeAck,
+  encodeHubStatus,
+  MAX_MESSAGE_BYTES,
+  peekWindowStart,
+  type WireAck,
+} from './windowCodec.ts';
 
 export interface MqttSubscriberOptions {
   broker: MqttBrokerOptions;
@@ -84,11 +92,23 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
     );
   }
 
-  /** One connection: resolves once its subscriptions are in place. */
+  /**
+   * One connection: resolves once its subscriptions are in place. The first connection also
+   * speaks for the hub: its retained status says online once the hub listens (so sensors send
+   * again what it may have missed), and its last will says offline.
+   */
   private open(clientId: string, filters: string[]): Promise<void> {
+    const speaksForHub = clientId === this.options.clientId;
+    const hubTopic = hubStatusTopic(this.options.scope);
     const client = (this.options.connect ?? mqttConnect)(
       this.options.broker.url,
-      mqttClientOptions(this.options.broker, { clientId, clean: !(this.options.persistentSession ?? true) }),
+      mqttClientOptions(this.options.broker, {
+        clientId,
+        clean: !(this.options.persistentSession ?? true),
+        ...(speaksForHub
+          ? { will: { topic: hubTopic, payload: encodeHubStatus({ online: false }), qos: 1, retain: true } }
+          : {}),
+      }),
     );
     this.clients.push(client);
     client.handleMessage = (packet, done) => {
@@ -108,15 +128,23 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
       );
     };
     client.on('error', (error) => this.log(`mqtt subscriber ${clientId}: ${error.message}`));
-    let connects = 0;
     return new Promise((resolve) => {
-      client.on('connect', () => {
+      client.on('connect', (connack) => {
         this.tally.connects++;
-        // The first time is ours; after a reconnection to a broker that lost the session, MQTT.js subscribes again.
-        if (++connects > 1) return;
+        const announce = () => {
+          if (speaksForHub && !this.stopped)
+            client.publish(hubTopic, encodeHubStatus({ online: true, at: this.clock.now() }), {
+              qos: 1,
+              retain: true,
+            });
+          resolve();
+        };
+        // A broker that kept the session keeps the subscriptions; one that lost it (a restart
+        // without persistence) needs them again before the hub says it is listening.
+        if (connack.sessionPresent) return announce();
         client.subscribe(filters, { qos: 1 }, (error) => {
           if (error) this.log(`mqtt subscriber ${clientId}: subscribe failed: ${error.message}`);
-          else resolve();
+          else announce();
         });
       });
     });
@@ -147,11 +175,23 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
         at: decoded.value.at ?? this.clock.now(),
       };
       if (decoded.value.outboxDepth !== undefined) status.outboxDepth = decoded.value.outboxDepth;
-      return this.deliver(this.statusHandlers, status, client);
+      await this.deliver(this.statusHandlers, status, client);
+      return;
     }
 
     const decoded = decodeWindow(payload, maxBytes);
-    if (!decoded.ok) return this.reject(decoded.reason, topic, decoded.message);
+    if (!decoded.ok) {
+      this.reject(decoded.reason, topic, decoded.message);
+      // Told, the sensor stops sending a window that would be refused every time.
+      const windowStart = peekWindowStart(payload, maxBytes);
+      if (windowStart !== undefined)
+        this.acknowledge(client, parsed.sensorId, {
+          windowStart,
+          status: 'refused',
+          reason: decoded.message,
+        });
+      return;
+    }
     if (decoded.value.sensorId !== parsed.sensorId) {
       return this.reject(
         'sensor-mismatch',
@@ -160,17 +200,37 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
       );
     }
     this.tally.windows++;
-    return this.deliver(this.windowHandlers, decoded.value, client);
+    const window = decoded.value;
+    const outcome = await this.deliver(this.windowHandlers, window, client);
+    if (window.purpose !== 'positioning') {
+      this.acknowledge(client, window.sensorId, {
+        windowStart: window.windowStart,
+        status: outcome?.status ?? 'stored',
+        ...(outcome?.reason === undefined ? {} : { reason: outcome.reason }),
+      });
+    }
   }
 
+  /** The sensor keeps a window until it hears this; lost on the way, the window comes again. */
+  private acknowledge(client: MqttClient, sensorId: string, ack: WireAck): void {
+    this.tally.acknowledgements = (this.tally.acknowledgements ?? 0) + 1;
+    client.publish(sensorTopic(this.options.scope, sensorId, 'ack'), encodeAck(ack), { qos: 1 });
+  }
+
+  /** Resolves with the first outcome a handler gave; rejects (for redelivery) when one failed. */
   private async deliver<T>(
-    handlers: Iterable<(value: T) => void | Promise<void>>,
+    handlers: Iterable<(value: T) => unknown>,
     value: T,
     client: MqttClient,
-  ): Promise<void> {
+  ): Promise<WindowOutcome | undefined> {
     const results = await Promise.allSettled([...handlers].map(async (handler) => handler(value)));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed === undefined) return;
+    if (failed === undefined) {
+      for (const r of results)
+        if (r.status === 'fulfilled' && typeof r.value === 'object' && r.value !== null)
+          return r.value as WindowOutcome;
+      return undefined;
+    }
     this.tally.handlerFailures++;
     this.log(
       `mqtt subscriber: handler failed, message left for redelivery: ${(failed.reason as Error)?.message}`,
@@ -196,6 +256,21 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
     for (const timer of this.retrying.values()) this.clock.clearTimeout(timer);
     this.retrying.clear();
     await Promise.all(this.busy);
+    const first = this.clients[0];
+    if (first?.connected) {
+      // A clean goodbye: sensors stop waiting for this hub until it says it is back. A broker
+      // that goes away meanwhile must not hold the shutdown.
+      const gaveUp = new AbortController();
+      await Promise.race([
+        first.publishAsync(
+          hubStatusTopic(this.options.scope),
+          encodeHubStatus({ online: false, at: this.clock.now() }),
+          { qos: 1, retain: true },
+        ),
+        sleep(this.clock, 2000, gaveUp.signal),
+      ]).catch(() => {});
+      gaveUp.abort();
+    }
     await Promise.all(this.clients.map((client) => client.endAsync(!client.connected).catch(() => {})));
     this.clients = [];
   }

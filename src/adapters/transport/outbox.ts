@@ -3,6 +3,7 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -20,6 +21,8 @@ export interface OutboxEntry {
   at: number;
   topic: string;
   payload: string;
+  /** What the receiver's acknowledgement names it by (a window's start), when it has a name. */
+  key?: string;
 }
 
 export interface OutboxCounters {
@@ -31,13 +34,20 @@ export interface OutboxCounters {
   tornTails: number;
   /** Records that could not be read back, skipped. */
   corruptRecords: number;
+  /**
+   * Entries that could not be written to disk (disk full, I/O error) and are held in memory
+   * only: still sent, lost only if the process dies before they are acknowledged.
+   */
+  memoryOnly: number;
+  /** Acknowledgements that could not be written down (the entry is sent again after a restart). */
+  ackWriteFailures: number;
 }
 
 /** What a publisher needs from an outbox: in-order pending entries that survive a restart. */
 export interface Outbox {
   open(): void;
-  /** Durable (when the outbox syncs) before it returns. */
-  append(topic: string, payload: string): OutboxEntry;
+  /** Durable (when the outbox syncs and the disk takes it) before it returns. */
+  append(topic: string, payload: string, key?: string): OutboxEntry;
   /** Removes an entry for good; false when it was not pending (acknowledged twice, or dropped). */
   ack(seq: number): boolean;
   /** Pending entries, oldest first. */
@@ -72,7 +82,8 @@ interface Segment {
 
 interface Held extends OutboxEntry {
   bytes: number;
-  segment: Segment;
+  /** Undefined for an entry the disk would not take: it lives in memory only. */
+  segment: Segment | undefined;
 }
 
 const SEGMENT = /^(\d{16})\.log$/;
@@ -93,6 +104,8 @@ export class FileOutbox implements Outbox {
     dropped: 0,
     tornTails: 0,
     corruptRecords: 0,
+    memoryOnly: 0,
+    ackWriteFailures: 0,
   };
   private readonly entries = new Map<number, Held>();
   private current: { segment: Segment; fd: number } | undefined;
@@ -167,7 +180,8 @@ export class FileOutbox implements Outbox {
           !Number.isSafeInteger(entry.seq) ||
           typeof entry.at !== 'number' ||
           typeof entry.topic !== 'string' ||
-          typeof entry.payload !== 'string'
+          typeof entry.payload !== 'string' ||
+          (entry.key !== undefined && typeof entry.key !== 'string')
         ) {
           throw new TypeError('not an outbox record');
         }
@@ -177,31 +191,56 @@ export class FileOutbox implements Outbox {
       }
       this.nextSeq = Math.max(this.nextSeq, entry.seq + 1);
       if (acked.has(entry.seq) || this.entries.has(entry.seq)) continue;
-      this.hold({ seq: entry.seq, at: entry.at, topic: entry.topic, payload: entry.payload }, segment);
+      const { seq, at, topic, payload, key } = entry;
+      this.hold({ seq, at, topic, payload, ...(key === undefined ? {} : { key }) }, segment);
     }
     if (segment.pending === 0) this.removeSegment(segment);
   }
 
-  private hold(entry: OutboxEntry, segment: Segment): void {
+  private hold(entry: OutboxEntry, segment: Segment | undefined): void {
     const bytes = Buffer.byteLength(entry.payload);
     this.entries.set(entry.seq, { ...entry, bytes, segment });
     this.heldBytes += bytes;
-    segment.pending++;
+    if (segment !== undefined) segment.pending++;
   }
 
-  append(topic: string, payload: string): OutboxEntry {
+  append(topic: string, payload: string, key?: string): OutboxEntry {
     if (!this.opened) throw new Error('outbox is not open');
-    const entry: OutboxEntry = { seq: this.nextSeq++, at: this.now(), topic, payload };
-    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
-    if (this.current === undefined || this.current.segment.bytes >= this.segmentBytes) this.roll(entry.seq);
-    const { segment, fd } = this.current!;
-    writeSync(fd, line);
-    if (this.sync) fsyncSync(fd);
-    segment.bytes += line.length;
-    this.hold(entry, segment);
+    const entry: OutboxEntry = {
+      seq: this.nextSeq++,
+      at: this.now(),
+      topic,
+      payload,
+      ...(key === undefined ? {} : { key }),
+    };
+    this.hold(entry, this.writeRecord(entry));
     this.counters.appended++;
     this.enforceBounds();
     return entry;
+  }
+
+  /**
+   * Writes one record (fsync'd) and returns its segment; undefined when the disk would not take
+   * it. A half-written record is cut off again, so the segment stays readable.
+   */
+  private writeRecord(entry: OutboxEntry): Segment | undefined {
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+    try {
+      if (this.current === undefined || this.current.segment.bytes >= this.segmentBytes) this.roll(entry.seq);
+      const { segment, fd } = this.current!;
+      try {
+        writeSync(fd, line);
+        if (this.sync) fsyncSync(fd);
+      } catch (error) {
+        ftruncateSync(fd, segment.bytes);
+        throw error;
+      }
+      segment.bytes += line.length;
+      return segment;
+    } catch {
+      this.counters.memoryOnly++;
+      return undefined;
+    }
   }
 
   private roll(firstSeq: number): void {
@@ -239,9 +278,14 @@ export class FileOutbox implements Outbox {
     this.entries.delete(seq);
     this.heldBytes -= entry.bytes;
     const segment = entry.segment;
+    if (segment === undefined) return true;
     segment.pending--;
     if (segment.pending > 0) {
-      appendFileSync(segment.acks, `${seq}\n`);
+      try {
+        appendFileSync(segment.acks, `${seq}\n`);
+      } catch {
+        this.counters.ackWriteFailures++;
+      }
     } else if (this.current?.segment === segment) {
       closeSync(this.current.fd);
       this.current = undefined;
@@ -269,7 +313,8 @@ export class FileOutbox implements Outbox {
   }
 
   *pending(): IterableIterator<OutboxEntry> {
-    for (const { seq, at, topic, payload } of this.entries.values()) yield { seq, at, topic, payload };
+    for (const { seq, at, topic, payload, key } of this.entries.values())
+      yield { seq, at, topic, payload, ...(key === undefined ? {} : { key }) };
   }
 
   /** Closes the open segment; pending entries stay on disk for the next `open()`. */

@@ -1,11 +1,13 @@
 /**
- * MQTT topics: `<prefix>/<site>/<sensor>/window` (QoS 1) and `<prefix>/<site>/<sensor>/status`
- * (retained, also the last will). Site and sensor ids are percent-encoded, so an id holding
- * `/`, `+` or `#` can neither break the topic tree nor match someone else's wildcard.
+ * MQTT topics: `<prefix>/<site>/<sensor>/window` (QoS 1), `<prefix>/<site>/<sensor>/status`
+ * (retained, also the last will) and `<prefix>/<site>/<sensor>/ack` (the hub's word that a window
+ * is stored); `<prefix>/<site>/hub` is the hub's retained status. Site and sensor ids are
+ * percent-encoded, so an id holding `/`, `+` or `#` can neither break the topic tree nor match
+ * someone else's wildcard, and the hub's three-level topic matches no sensor filter.
  */
 export const DEFAULT_TOPIC_PREFIX = 'airtrace';
 
-export type TopicKind = 'window' | 'status';
+export type TopicKind = 'window' | 'status' | 'ack';
 
 export interface TopicScope {
   /** Default 'airtrace'. */
@@ -29,6 +31,11 @@ export function sensorTopic(scope: TopicScope, sensorId: string, kind: TopicKind
   return `${prefixOf(scope)}/${segment(scope.site)}/${segment(sensorId)}/${kind}`;
 }
 
+/** The hub's retained status: sensors send again what it has not acknowledged when it comes back. */
+export function hubStatusTopic(scope: TopicScope): string {
+  return `${prefixOf(scope)}/${segment(scope.site)}/hub`;
+}
+
 /** The subscription that receives `kind` from every sensor of the site. */
 export function siteFilter(scope: TopicScope, kind: TopicKind): string {
   return `${prefixOf(scope)}/${segment(scope.site)}/+/${kind}`;
@@ -44,7 +51,7 @@ export function parseSensorTopic(
   const rest = topic.slice(head.length).split('/');
   if (rest.length !== 2 || rest[0] === '') return undefined;
   const kind = rest[1];
-  if (kind !== 'window' && kind !== 'status') return undefined;
+  if (kind !== 'window' && kind !== 'status' && kind !== 'ack') return undefined;
   try {
     return { sensorId: decodeURIComponent(rest[0]!), kind };
   } catch {

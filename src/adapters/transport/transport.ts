@@ -30,9 +30,9 @@ export interface TransportStatus extends SensorStatus {
 export interface PublisherCounters {
   /** Windows handed to `publishWindow`. */
   windows: number;
-  /** Windows the transport has confirmed (MQTT: the broker's PUBACK). */
+  /** Windows the hub has confirmed it stored (or refused for good). */
   acknowledged: number;
-  /** Windows waiting in the outbox, sent or not, for their acknowledgement. */
+  /** Windows waiting in the outbox, sent or not, for the hub's acknowledgement. */
   outboxDepth: number;
   outboxBytes: number;
   /** Windows dropped unsent because the outbox was over its bounds (oldest first). */
@@ -45,6 +45,12 @@ export interface PublisherCounters {
   /** Positioning windows sent at QoS 0, and those dropped because the broker was away. */
   transient?: number;
   transientDropped?: number;
+  /** Windows sent again because the hub had not acknowledged them (MQTT). */
+  resent?: number;
+  /** Windows the hub refused or set aside for good (each also logged). */
+  refusedByHub?: number;
+  /** Windows the disk would not take, held in memory until acknowledged. */
+  outboxMemoryOnly?: number;
 }
 
 export interface WindowPublisher {
@@ -72,10 +78,22 @@ export interface SubscriberCounters {
   /** Handlers that threw or rejected; the message is then redelivered where the transport can. */
   handlerFailures: number;
   connects: number;
+  /** Acknowledgements sent back to sensors (MQTT). */
+  acknowledgements?: number;
 }
 
-/** A handler that returns a promise holds the acknowledgement (MQTT: the PUBACK) until it settles. */
-export type WindowHandler = (summary: WindowSummary) => void | Promise<void>;
+/** What became of a window at the hub; the sensor hears it with the acknowledgement. */
+export interface WindowOutcome {
+  status: 'stored' | 'duplicate' | 'refused' | 'dead-letter';
+  reason?: string;
+}
+
+/**
+ * A handler that returns a promise holds the acknowledgement until it settles: a rejection
+ * leaves the window with its sensor (sent again later); a resolution acknowledges it, with the
+ * outcome when the handler gives one.
+ */
+export type WindowHandler = (summary: WindowSummary) => void | WindowOutcome | Promise<void | WindowOutcome>;
 export type StatusHandler = (status: TransportStatus) => void | Promise<void>;
 
 export interface WindowSubscriber {

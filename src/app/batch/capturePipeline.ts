@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Observation, WindowSummary } from '../../core/model.ts';
+import { checkObservation } from '../../core/window/plausibleObservation.ts';
 import { addCounters, emptyCounters, readCaptureStream } from '../../adapters/capture/captureSource.ts';
 import { createSensorWindower } from '../sensor/sensorWindower.ts';
 
@@ -78,8 +79,7 @@ export interface InputReport {
 
 /**
  * Reads one input to its end and hands over its observations after the boundary checks every
- * recording gets: a frame without a finite time is skipped, an RSSI of 0 dBm or more (a
- * radio-header bug) is dropped from the frame, both counted.
+ * observation gets (`checkObservation`), counting what they found.
  */
 export async function readCaptureInput(
   input: CaptureInput & { sensorId: string },
@@ -99,14 +99,9 @@ export async function readCaptureInput(
     const result = await readCaptureStream(chunks, {
       sensorId: input.sensorId,
       onObservation: (o) => {
-        if (!Number.isFinite(o.t)) {
-          addSkip(counters.skipped, 'no-timestamp');
-          return;
-        }
-        if (o.rssi !== undefined && !(o.rssi < 0)) {
-          delete o.rssi;
-          addSkip(counters.skipped, 'implausible-rssi');
-        }
+        const flaw = checkObservation(o);
+        if (flaw !== undefined) addSkip(counters.skipped, flaw);
+        if (flaw === 'no-timestamp') return;
         if (o.t < first) first = o.t;
         if (o.t > last) last = o.t;
         onObservation(o);

@@ -37,6 +37,8 @@ export interface HubOptions {
   retentionDays?: number;
   /** How far ahead of the hub's clock a window may start. Default 600 s. */
   futureSkewSeconds?: number;
+  /** Windows older than this are refused; undefined takes any age (the demo replays 2022). */
+  maxWindowAgeSeconds?: number;
   clock?: Clock;
   log?: (line: string) => void;
 }
@@ -90,13 +92,20 @@ export class Hub implements HubView {
     this.intake = new WindowIntake({
       events,
       storage: this.storage,
+      deadLetters: store,
+      now,
       log,
-      rules: () => ({
-        windowSeconds: options.windowSeconds,
-        positioningWindowSeconds: options.positioning?.windowSeconds,
-        now: now(),
-        futureSkewSeconds: options.futureSkewSeconds ?? 600,
-      }),
+      rules: () => {
+        const t = now();
+        return {
+          windowSeconds: options.windowSeconds,
+          positioningWindowSeconds: options.positioning?.windowSeconds,
+          now: t,
+          futureSkewSeconds: options.futureSkewSeconds ?? 600,
+          oldestStart:
+            options.maxWindowAgeSeconds === undefined ? undefined : t - options.maxWindowAgeSeconds,
+        };
+      },
     });
     this.sensorRegistry = new SensorRegistry({ events, now, windowSeconds: options.windowSeconds });
     this.saver = new DataSaver({
@@ -188,6 +197,7 @@ export class Hub implements HubView {
       storage: this.storage.counters,
       transport: this.options.subscriber.counters,
       refusedWindows: this.intake.refused,
+      deadLetters: this.intake.deadLettered,
       sensors: this.sensors(),
       untrackedSensors: this.sensorRegistry.untracked,
       framesReceived: this.sensorRegistry.framesReceived,

@@ -46,6 +46,11 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     ratio: config.hub.ratio,
     exportDir: join(dataDir, 'exports'),
     retentionDays: config.hub.retentionDays,
+    maxWindowAgeSeconds:
+      86_400 *
+      (config.hub.retentionDays > 0
+        ? Math.min(config.hub.retentionDays, config.hub.maxWindowAgeDays)
+        : config.hub.maxWindowAgeDays),
     log,
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(counting === undefined ? {} : { counting }),

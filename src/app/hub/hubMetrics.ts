@@ -6,6 +6,7 @@ export interface HubFigures {
   storage: StorageCounters;
   transport: SubscriberCounters;
   refusedWindows: Readonly<Record<string, number>>;
+  deadLetters: number;
   sensors: readonly SensorView[];
   untrackedSensors: number;
   framesReceived: number;
@@ -47,6 +48,12 @@ export function hubMetrics(f: HubFigures): MetricSample[] {
       help: 'Window writes that failed (the window is offered again)',
       type: 'counter',
       value: f.storage.failures,
+    },
+    {
+      name: 'airtrace_windows_dead_letter_total',
+      help: 'Windows set aside because they could not be stored however often they were tried',
+      type: 'counter',
+      value: f.deadLetters,
     },
     {
       name: 'airtrace_sensors_online',

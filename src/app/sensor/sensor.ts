@@ -1,4 +1,5 @@
 import type { Observation } from '../../core/model.ts';
+import { checkObservation, type ObservationFlaw } from '../../core/window/plausibleObservation.ts';
 import { dutyPhase, type DutyCycle } from '../../core/window/dutyCycle.ts';
 import type { Windower } from '../../core/window/windower.ts';
 import { ChannelHopper, runCommand, type CommandRunner } from '../../adapters/capture/channelHopper.ts';
@@ -85,7 +86,15 @@ export class Sensor {
           });
   }
 
+  /** Observations dropped or trimmed by the boundary check, by flaw. */
+  readonly flawed: Partial<Record<ObservationFlaw, number>> = {};
+
   private observe(o: Observation): void {
+    const flaw = checkObservation(o);
+    if (flaw !== undefined) {
+      this.flawed[flaw] = (this.flawed[flaw] ?? 0) + 1;
+      if (flaw === 'no-timestamp') return;
+    }
     this.windower.add(o);
     this.positioningWindower?.add(o);
   }

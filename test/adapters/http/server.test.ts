@@ -39,7 +39,7 @@ function window(start: number, devices: DeviceWindow[]): WindowSummary {
     windowEnd: start + 60,
     frames: 4,
     framesWithRssi: 4,
-    devices,
+    devices: devices.map((d) => ({ ...d, firstSeen: start + 40, lastSeen: start + 50 })),
   };
 }
 

@@ -358,4 +358,48 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       await store.close();
     }
   });
+
+  test(`${name}: frame counts past 32 bits add up exactly`, async () => {
+    const store = await open();
+    try {
+      const big = 2 ** 31 - 1;
+      for (const sensor of ['s1', 's2', 's3'])
+        await store.writeWindow([
+          { ...window(sensor, 60, [device(sensor, [-60])]), frames: big, framesWithRssi: big },
+        ]);
+      const [w] = await store.windows(0, 1e9);
+      assert.equal(w!.frames, 3 * big);
+      assert.equal(typeof w!.frames, 'number');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test(`${name}: a window that cannot be stored is set aside as a dead letter`, async () => {
+    const store = await open();
+    try {
+      const w = window('s1', 60, [device('a', [-60])]);
+      await store.writeDeadLetter({
+        at: 1000,
+        sensorId: 's1',
+        windowStart: 60,
+        reason: 'value out of range',
+        payload: JSON.stringify(w),
+      });
+      const letters = await store.deadLetters();
+      assert.equal(letters.length, 1);
+      assert.deepEqual(JSON.parse(letters[0]!.payload), w);
+      assert.equal(letters[0]!.reason, 'value out of range');
+      assert.equal((await store.totals()).windows, 0, 'a dead letter is not a stored window');
+      assert.equal(store.isPermanentWriteError(new RangeError('too big')), true);
+      assert.equal(
+        store.isPermanentWriteError(
+          Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        ),
+        false,
+      );
+    } finally {
+      await store.close();
+    }
+  });
 }

@@ -322,6 +322,17 @@ test('MQTT: TLS with a private CA and a username and password', { skip: SKIP_NO_
   }
 });
 
+/** A 2 s positioning window whose devices were heard inside it. */
+function positioningWindow(sensorId: string, start: number): WindowSummary {
+  const w = syntheticWindow(sensorId, start, 3);
+  return {
+    ...w,
+    windowEnd: start + 2,
+    purpose: 'positioning',
+    devices: w.devices.map((d) => ({ ...d, firstSeen: start, lastSeen: start + 1 })),
+  };
+}
+
 test(
   'MQTT: positioning windows go out at QoS 0 past the outbox, and are dropped, not queued, while offline',
   { skip: SKIP_NO_MQTT },
@@ -333,19 +344,11 @@ test(
     hub.onWindow((w) => void received.push(w));
     try {
       await hub.start();
-      await publisher.publishWindow({
-        ...syntheticWindow('pi-pos', 2, 3),
-        windowEnd: 4,
-        purpose: 'positioning',
-      });
+      await publisher.publishWindow(positioningWindow('pi-pos', 2));
       assert.equal(publisher.counters.transientDropped, 1, 'not connected yet: dropped');
       await publisher.start();
       await waitFor('the publisher to connect', async () => publisher.counters.connects > 0);
-      await publisher.publishWindow({
-        ...syntheticWindow('pi-pos', 4, 3),
-        windowEnd: 6,
-        purpose: 'positioning',
-      });
+      await publisher.publishWindow(positioningWindow('pi-pos', 4));
       await waitFor('the positioning window', async () => received.length === 1);
       assert.equal(received[0]!.purpose, 'positioning');
       assert.equal(publisher.counters.outboxDepth, 0, 'never in the outbox');

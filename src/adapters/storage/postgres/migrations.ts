@@ -109,4 +109,24 @@ export const POSTGRES_MIGRATIONS: readonly { id: number; name: string; sql: stri
       CREATE INDEX positions_t ON positions (t);
     `,
   },
+  {
+    id: 3,
+    name: 'counters that grow as bigint; dead letters for windows that cannot be stored',
+    // A sum of frames over many sensors, or a fixed device's RSSI count over years, outgrows int.
+    sql: `
+      ALTER TABLE sensor_windows ALTER COLUMN frames TYPE bigint, ALTER COLUMN frames_with_rssi TYPE bigint;
+      ALTER TABLE windows ALTER COLUMN frames TYPE bigint;
+      ALTER TABLE sightings ALTER COLUMN frames TYPE bigint, ALTER COLUMN rssi_count TYPE bigint;
+      ALTER TABLE wifi ALTER COLUMN rssi_count TYPE bigint, ALTER COLUMN windows_seen TYPE bigint;
+      ALTER TABLE bluetooth ALTER COLUMN rssi_count TYPE bigint, ALTER COLUMN windows_seen TYPE bigint;
+      CREATE TABLE dead_letters (
+        id bigserial PRIMARY KEY,
+        at double precision NOT NULL,
+        sensor_id text NOT NULL,
+        window_start double precision NOT NULL,
+        reason text NOT NULL,
+        payload text NOT NULL
+      );
+    `,
+  },
 ];

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { DeviceWindow, Medium, WindowSummary } from '../../../core/model.ts';
 import { foldDeviceWindow, type DeviceRecord } from '../../../core/occupancy/deviceLedger.ts';
 import type {
+  DeadLetter,
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
@@ -140,7 +141,7 @@ const DEVICE_UPDATE_TYPES = [
   'text',
   'float8',
   'float8',
-  'int',
+  'int8',
   'float8',
   'float8',
   'float8',
@@ -150,7 +151,7 @@ const DEVICE_UPDATE_TYPES = [
   'text',
   'jsonb',
   'float8',
-  'int',
+  'int8',
 ] as const;
 
 /** Thrown inside a write whose parts were not all new: it is rolled back and redone with the new ones. */
@@ -201,6 +202,13 @@ export class PostgresStore implements Store {
     this.schema = options.schema;
     this.pool = new pg.Pool({
       connectionString,
+      // bigint counters come back as numbers (exact below 2^53), not strings.
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === pg.types.builtins.INT8
+            ? (value: string) => Number(value)
+            : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
       max: options.poolSize ?? 4,
       // Generic plans: the writes are key lookups, and a plan built for an array of 200 ids on a
       // table without statistics (autovacuum off, or a minute-old schema) would scan it whole.
@@ -346,7 +354,7 @@ export class PostgresStore implements Store {
       name: 'airtrace-claim-lock',
       text: `WITH claimed AS (
           INSERT INTO sensor_windows (sensor_id, window_start, window_end, frames, frames_with_rssi)
-          SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::int[], $5::int[])
+          SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::int8[], $5::int8[])
           ON CONFLICT DO NOTHING RETURNING sensor_id),
         wifi_locked AS (${placeholder('wifi', '$6')}),
         ble_locked AS (${placeholder('bluetooth', '$7')})
@@ -453,7 +461,7 @@ export class PostgresStore implements Store {
       text: `WITH sighted AS (
           INSERT INTO sightings (window_start, sensor_id, device_id, medium, randomized, frames, rssi_count,
             rssi_mean, rssi_std, rssi_min, rssi_max, first_seen, last_seen, detail)
-          SELECT * FROM unnest($1::float8[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::int[], $7::int[],
+          SELECT * FROM unnest($1::float8[], $2::text[], $3::text[], $4::text[], $5::bool[], $6::int8[], $7::int8[],
             $8::float8[], $9::float8[], $10::float8[], $11::float8[], $12::float8[], $13::float8[], $14::jsonb[])),
         wifi_updated AS (${update('wifi', 15)}),
         ble_updated AS (${update('bluetooth', 29)}),
@@ -655,6 +663,41 @@ export class PostgresStore implements Store {
       [from, to, limit],
     );
     return rows.map(toLiveFix);
+  }
+
+  async writeDeadLetter(letter: DeadLetter): Promise<void> {
+    await this.init();
+    await this.pool.query(
+      'INSERT INTO dead_letters (at, sensor_id, window_start, reason, payload) VALUES ($1, $2, $3, $4, $5)',
+      [letter.at, letter.sensorId, letter.windowStart, letter.reason, letter.payload],
+    );
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    await this.init();
+    const { rows } = await this.pool.query<{
+      at: number;
+      sensor_id: string;
+      window_start: number;
+      reason: string;
+      payload: string;
+    }>('SELECT at, sensor_id, window_start, reason, payload FROM dead_letters ORDER BY id DESC LIMIT $1', [
+      limit,
+    ]);
+    return rows.map((r) => ({
+      at: r.at,
+      sensorId: r.sensor_id,
+      windowStart: r.window_start,
+      reason: r.reason,
+      payload: r.payload,
+    }));
+  }
+
+  /** Data exceptions (class 22) and broken constraints (class 23) fail the same way every time. */
+  isPermanentWriteError(error: unknown): boolean {
+    const state = sqlState(error);
+    if (state !== undefined) return state.startsWith('22') || state.startsWith('23');
+    return error instanceof RangeError || error instanceof TypeError;
   }
 
   async close(): Promise<void> {

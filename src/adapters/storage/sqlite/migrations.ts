@@ -106,4 +106,18 @@ export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string
       CREATE INDEX positions_t ON positions (t);
     `,
   },
+  {
+    id: 4,
+    name: 'dead letters for windows that cannot be stored',
+    sql: `
+      CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY,
+        at REAL NOT NULL,
+        sensor_id TEXT NOT NULL,
+        window_start REAL NOT NULL,
+        reason TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+    `,
+  },
 ];

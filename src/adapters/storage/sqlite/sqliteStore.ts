@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { DeviceWindow, Medium, WindowSummary } from '../../../core/model.ts';
 import { foldDeviceWindow, type DeviceRecord } from '../../../core/occupancy/deviceLedger.ts';
 import type {
+  DeadLetter,
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
@@ -378,6 +379,38 @@ export class SqliteStore implements Store {
       limit,
     ) as PositionColumns[];
     return rows.map(toLiveFix);
+  }
+
+  async writeDeadLetter(letter: DeadLetter): Promise<void> {
+    this.sql(
+      'INSERT INTO dead_letters (at, sensor_id, window_start, reason, payload) VALUES (?, ?, ?, ?, ?)',
+    ).run(letter.at, letter.sensorId, letter.windowStart, letter.reason, letter.payload);
+  }
+
+  async deadLetters(limit = 100): Promise<DeadLetter[]> {
+    const rows = this.sql(
+      'SELECT at, sensor_id, window_start, reason, payload FROM dead_letters ORDER BY id DESC LIMIT ?',
+    ).all(limit) as {
+      at: number;
+      sensor_id: string;
+      window_start: number;
+      reason: string;
+      payload: string;
+    }[];
+    return rows.map((r) => ({
+      at: r.at,
+      sensorId: r.sensor_id,
+      windowStart: r.window_start,
+      reason: r.reason,
+      payload: r.payload,
+    }));
+  }
+
+  /** A broken constraint, a value SQLite cannot take, or our own range check fail the same way every time. */
+  isPermanentWriteError(error: unknown): boolean {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+    if (code.startsWith('SQLITE_')) return /^SQLITE_(CONSTRAINT|MISMATCH|TOOBIG|RANGE)/.test(code);
+    return error instanceof RangeError || error instanceof TypeError;
   }
 
   async close(): Promise<void> {
