@@ -2,23 +2,18 @@
  * The stand-in's org.bluez.Adapter1 object. Its methods log the call and hand the work to the
  * service that owns it (FakeBluez), where discovery and the device objects live.
  */
-import { interface as dbusInterface, type Variant } from 'dbus-next';
+import type { Variant } from 'dbus-next';
 import {
+  ADDRESS_AND_NAME_SIGNATURES,
+  ValuesInterface,
   defineProperties,
-  interfacesOf,
-  type InterfacesAndProperties,
   type Values,
 } from './fakeProperties.ts';
-
-const { Interface } = dbusInterface;
 
 export const ADAPTER1 = 'org.bluez.Adapter1';
 
 const ADAPTER_SIGNATURES: Record<string, string> = {
-  Address: 's',
-  AddressType: 's',
-  Name: 's',
-  Alias: 's',
+  ...ADDRESS_AND_NAME_SIGNATURES,
   Class: 'u',
   Powered: 'b',
   Discoverable: 'b',
@@ -38,12 +33,12 @@ export interface AdapterOwner {
   duplicateData: boolean;
 }
 
-export class FakeAdapter1 extends Interface {
+export class FakeAdapter1 extends ValuesInterface {
   constructor(
-    readonly values: Values,
+    values: Values,
     private readonly owner: AdapterOwner,
   ) {
-    super(ADAPTER1);
+    super(ADAPTER1, values, ADAPTER_SIGNATURES);
   }
 
   get Powered(): boolean {
@@ -79,10 +74,6 @@ export class FakeAdapter1 extends Interface {
   RemoveDevice(path: string): void {
     this.owner.record('RemoveDevice', [path]);
     this.owner.removeDevice(path);
-  }
-
-  interfaces(): InterfacesAndProperties {
-    return interfacesOf(ADAPTER1, this.values, ADAPTER_SIGNATURES);
   }
 }
 FakeAdapter1.configureMembers({

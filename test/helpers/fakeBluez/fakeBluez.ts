@@ -18,14 +18,9 @@ import { advertisedValues, advertisementChanges, type FakeAdvertisement } from '
 import { FakeCallLog, type FakeCall } from './fakeCallLog.ts';
 import { DEVICE1, fakeDevicePath, newFakeDevice, type FakeDevice1 } from './fakeDevice.ts';
 import { FakeObjectManager, type ObjectManagerOwner } from './fakeObjectManager.ts';
-import {
-  bytesDict,
-  emitChanged,
-  interfaceNamesOf,
-  type InterfacesAndProperties,
-  type Values,
-} from './fakeProperties.ts';
+import { bytesDict, interfaceNamesOf, type InterfacesAndProperties, type Values } from './fakeProperties.ts';
 
+// ManufacturerData is `a{qv}`: dbus-next cannot send integer dictionary keys without this.
 allowIntegerDictKeys();
 
 export interface FakeBluezOptions {
@@ -113,7 +108,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
     if (adapter.values.Powered === value) return;
     if (!value && this.discovering) this.stopDiscovery();
     adapter.values.Powered = value;
-    emitChanged(adapter, { Powered: value }, []);
+    adapter.signalChanged({ Powered: value }, []);
   }
 
   startDiscovery(): void {
@@ -122,7 +117,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
       throw new DBusError('org.bluez.Error.NotReady', 'Resource Not Ready');
     if (this.discovering) throw new DBusError('org.bluez.Error.InProgress', 'Operation already in progress');
     adapter.values.Discovering = true;
-    emitChanged(adapter, { Discovering: true }, []);
+    adapter.signalChanged({ Discovering: true }, []);
   }
 
   /** Like bluetoothd: every device's RSSI and TxPower are invalidated when discovery stops. */
@@ -133,9 +128,9 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
     for (const device of this.devices.values()) {
       const invalidated = ['RSSI', 'TxPower'].filter((name) => device.values[name] !== undefined);
       for (const name of invalidated) delete device.values[name];
-      if (invalidated.length > 0) emitChanged(device, {}, invalidated);
+      if (invalidated.length > 0) device.signalChanged({}, invalidated);
     }
-    emitChanged(adapter, { Discovering: false }, []);
+    adapter.signalChanged({ Discovering: false }, []);
   }
 
   /**
@@ -153,7 +148,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
     }
     const changed = advertisementChanges(device.values, ad, this.duplicateData);
     Object.assign(device.values, changed);
-    if (Object.keys(changed).length > 0) emitChanged(device, changed, []);
+    if (Object.keys(changed).length > 0) device.signalChanged(changed, []);
     return Object.keys(changed);
   }
 
@@ -173,7 +168,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
     const device = this.devices.get(fakeDevicePath(this.adapterPath, address));
     if (device === undefined) throw new Error('no such device');
     Object.assign(device.values, changed);
-    emitChanged(device, changed, []);
+    device.signalChanged(changed, []);
   }
 
   removeDevice(path: string): void {

@@ -1,22 +1,16 @@
 /** The stand-in's org.bluez.Device1 objects: read-only properties, as bluetoothd exports them. */
-import { interface as dbusInterface } from 'dbus-next';
 import type { FakeAdvertisement } from './fakeAdvertisement.ts';
 import {
+  ADDRESS_AND_NAME_SIGNATURES,
+  ValuesInterface,
   defineProperties,
-  interfacesOf,
-  type InterfacesAndProperties,
   type Values,
 } from './fakeProperties.ts';
-
-const { Interface } = dbusInterface;
 
 export const DEVICE1 = 'org.bluez.Device1';
 
 const DEVICE_SIGNATURES: Record<string, string> = {
-  Address: 's',
-  AddressType: 's',
-  Name: 's',
-  Alias: 's',
+  ...ADDRESS_AND_NAME_SIGNATURES,
   Paired: 'b',
   Trusted: 'b',
   Blocked: 'b',
@@ -30,13 +24,9 @@ const DEVICE_SIGNATURES: Record<string, string> = {
   ServiceData: 'a{sv}',
 };
 
-export class FakeDevice1 extends Interface {
-  constructor(readonly values: Values) {
-    super(DEVICE1);
-  }
-
-  interfaces(): InterfacesAndProperties {
-    return interfacesOf(DEVICE1, this.values, DEVICE_SIGNATURES);
+export class FakeDevice1 extends ValuesInterface {
+  constructor(values: Values) {
+    super(DEVICE1, values, DEVICE_SIGNATURES);
   }
 }
 FakeDevice1.configureMembers({ properties: defineProperties(FakeDevice1, DEVICE_SIGNATURES) });

@@ -6,8 +6,16 @@ import { Variant, interface as dbusInterface } from 'dbus-next';
 
 const { Interface } = dbusInterface;
 
-export const PROPERTIES = 'org.freedesktop.DBus.Properties';
+const PROPERTIES = 'org.freedesktop.DBus.Properties';
 const INTROSPECTABLE = 'org.freedesktop.DBus.Introspectable';
+
+/** Properties bluetoothd's Adapter1 and Device1 both have: the address and the names. */
+export const ADDRESS_AND_NAME_SIGNATURES: Record<string, string> = {
+  Address: 's',
+  AddressType: 's',
+  Name: 's',
+  Alias: 's',
+};
 
 /** Property values by name; undefined means the object does not have the property now. */
 export type Values = Record<string, unknown>;
@@ -43,26 +51,37 @@ function toDict(values: Values, signatures: Record<string, string>): Record<stri
   return dict;
 }
 
-/** What bluetoothd lists for one of its objects: `iface` with its properties, and the standard two. */
-export function interfacesOf(
-  iface: string,
-  values: Values,
-  signatures: Record<string, string>,
-): InterfacesAndProperties {
-  return { [INTROSPECTABLE]: {}, [iface]: toDict(values, signatures), [PROPERTIES]: {} };
+/**
+ * One interface of a stand-in object, its D-Bus properties read from `values` (declare them with
+ * defineProperties), which the stand-in changes directly and then signals.
+ */
+export class ValuesInterface extends Interface {
+  constructor(
+    private readonly interfaceName: string,
+    readonly values: Values,
+    private readonly signatures: Record<string, string>,
+  ) {
+    super(interfaceName);
+  }
+
+  /** The object as GetManagedObjects and InterfacesAdded list it: this interface and the standard two. */
+  interfaces(): InterfacesAndProperties {
+    return {
+      [INTROSPECTABLE]: {},
+      [this.interfaceName]: toDict(this.values, this.signatures),
+      [PROPERTIES]: {},
+    };
+  }
+
+  /** Sends PropertiesChanged; the caller has already put `changed` into `values`. */
+  signalChanged(changed: Values, invalidated: string[]): void {
+    Interface.emitPropertiesChanged(this, changed, invalidated);
+  }
 }
 
 /** The interface names InterfacesRemoved lists when an object with `iface` goes. */
 export function interfaceNamesOf(iface: string): string[] {
   return [INTROSPECTABLE, iface, PROPERTIES];
-}
-
-export function emitChanged(
-  iface: InstanceType<typeof Interface>,
-  changed: Values,
-  invalidated: string[],
-): void {
-  Interface.emitPropertiesChanged(iface, changed, invalidated);
 }
 
 /** ManufacturerData and ServiceData: byte arrays keyed by company id or UUID, as `a{qv}`/`a{sv}`. */
