@@ -10,7 +10,7 @@ import { BtsnoopStreamReader } from '../../../src/core/frames/ble/btsnoop.ts';
 import { decodeHciEvent } from '../../../src/core/frames/ble/hciEvents.ts';
 import type { BleAddressType } from '../../../src/core/model.ts';
 import { fixtures } from '../paths.ts';
-import type { FakeAdvertisement } from './fakeBluez.ts';
+import type { FakeAdvertisement } from './fakeAdvertisement.ts';
 
 export const RECORDED_BTSNOOP = join(fixtures, 'ble/horizon74_btsnoop_hci.log');
 

@@ -1,4 +1,4 @@
-import type { BluezEvent } from './bluezScanner.ts';
+import type { BluezEvent } from './bluezEvents.ts';
 
 function iso(t: number): string {
   return new Date(t * 1000).toISOString();
