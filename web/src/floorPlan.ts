@@ -2,18 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, imageUrl, type ApiHeatmap, type ApiPosition, type ApiSite } from './api.ts';
 import { dateTime, oneDecimal } from './format.ts';
-
-/** Position events from the page's one event stream, handed to the floor plan. */
-export class PositionFeed {
-  private readonly listeners = new Set<(p: ApiPosition) => void>();
-  push(p: ApiPosition): void {
-    for (const listener of this.listeners) listener(p);
-  }
-  listen(listener: (p: ApiPosition) => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-}
+import type { PositionFeed } from './positionFeed.ts';
 
 const HEAT_KEY = 'airtrace.heatmap';
 /** Redraws for live positions at most this often (about five a second). */
