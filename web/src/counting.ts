@@ -1,5 +1,5 @@
 import type { ApiSummary, ApiWindow } from './api.ts';
-import type { EstimateMode } from './timeChart.ts';
+import type { EstimateMode } from './timeChartOptions.ts';
 
 /** How the hub counts people, as the cards and the chart say it. */
 export interface Counting {

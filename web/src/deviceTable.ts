@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiDevices, type DeviceQuery, type Medium, type SortKey } from './api.ts';
-import { dateTime, rssi } from './format.ts';
+import { dateTime, rssi, shortId } from './format.ts';
 
 interface Column {
   key: SortKey | null;
@@ -10,11 +10,6 @@ interface Column {
 }
 
 const PAGE_SIZE = 25;
-
-/** Ids are long hex hashes: the first 12 digits tell devices apart on screen; the title has all. */
-function shortId(id: string): string {
-  return id.length > 13 ? `${id.slice(0, 12)}…` : id;
-}
 
 function columns(medium: Medium): Column[] {
   return [
