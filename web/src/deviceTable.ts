@@ -35,7 +35,7 @@ interface Props {
 /**
  * One device table (the original tracker's Wi-Fi or Bluetooth table). Sorting, paging and
  * search happen on the hub. SSIDs and names are attacker-controlled, so they are only ever
- * text nodes.
+ * text nodes, each in its own <bdi>: a right-to-left override in one cannot turn the next around.
  */
 export function DeviceTable({ medium, title, version, onError }: Props) {
   const [query, setQuery] = useState<DeviceQuery>({
@@ -132,7 +132,9 @@ export function DeviceTable({ medium, title, version, onError }: Props) {
                 <td class="num" data-col="rssiMean">${rssi(d.rssiMean)}</td>
                 <td class="num" data-col="rssiStd">${rssi(d.rssiStd)}</td>
                 <td data-col="manufacturer">${d.manufacturer ?? '–'}</td>
-                <td class="ssids" data-col="ssids">${d.ssids.join(', ')}</td>
+                <td class="ssids" data-col="ssids">
+                  ${d.ssids.map((ssid, i) => html`${i === 0 ? '' : ', '}<bdi>${ssid}</bdi>`)}
+                </td>
                 <td class="num" data-col="minutesSpent">${d.minutesSpent}</td>
               </tr>`,
           )}
