@@ -3,8 +3,9 @@
  * topic (starting a demo and chromium per topic costs more than the checks themselves).
  * Skips when chromium is not installed or the page is not built (`vite build web`).
  *
- * The order matters: live steps run while the replay does; then the figures are compared with
- * the API before the escaping check stores a window of its own, and Reset time comes last.
+ * The order matters: live steps run while the replay does (they need its stream, or fill the
+ * wait); once it has finished, the figures are compared with the API before the hostile-SSID
+ * step stores a window after the current one, and Reset time comes last.
  */
 import { test } from 'node:test';
 import { runDashboard } from './browserHarness.ts';
