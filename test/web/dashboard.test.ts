@@ -17,5 +17,5 @@ import { floorPlan } from './floorPlan.ts';
 import { liveFigures } from './liveFigures.ts';
 
 test('the dashboard in a real browser against the demo', { timeout: 180_000 }, (t) =>
-  runDashboard(t, [liveFigures, chart, deviceTables, escaping, floorPlan, dataPanel]),
+  runDashboard(t, [liveFigures, chart, deviceTables, floorPlan, escaping, dataPanel]),
 );
