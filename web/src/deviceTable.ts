@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiDevices, type DeviceQuery, type Medium, type SortKey } from './api.ts';
-import { dateTime, rssi } from './format.ts';
+import { dateTime, rssi, shortId } from './format.ts';
 
 interface Column {
   key: SortKey | null;
@@ -10,11 +10,6 @@ interface Column {
 }
 
 const PAGE_SIZE = 25;
-
-/** Ids are long hex hashes: the first 12 digits tell devices apart on screen; the title has all. */
-function shortId(id: string): string {
-  return id.length > 13 ? `${id.slice(0, 12)}…` : id;
-}
 
 function columns(medium: Medium): Column[] {
   return [
@@ -40,7 +35,7 @@ interface Props {
 /**
  * One device table (the original tracker's Wi-Fi or Bluetooth table). Sorting, paging and
  * search happen on the hub. SSIDs and names are attacker-controlled, so they are only ever
- * text nodes.
+ * text nodes, each in its own <bdi>: a right-to-left override in one cannot turn the next around.
  */
 export function DeviceTable({ medium, title, version, onError }: Props) {
   const [query, setQuery] = useState<DeviceQuery>({
@@ -137,7 +132,9 @@ export function DeviceTable({ medium, title, version, onError }: Props) {
                 <td class="num" data-col="rssiMean">${rssi(d.rssiMean)}</td>
                 <td class="num" data-col="rssiStd">${rssi(d.rssiStd)}</td>
                 <td data-col="manufacturer">${d.manufacturer ?? '–'}</td>
-                <td class="ssids" data-col="ssids">${d.ssids.join(', ')}</td>
+                <td class="ssids" data-col="ssids">
+                  ${d.ssids.map((ssid, i) => html`${i === 0 ? '' : ', '}<bdi>${ssid}</bdi>`)}
+                </td>
                 <td class="num" data-col="minutesSpent">${d.minutesSpent}</td>
               </tr>`,
           )}

@@ -1,30 +1,10 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, imageUrl, type ApiHeatmap, type ApiPosition, type ApiSite } from './api.ts';
-import { dateTime, oneDecimal } from './format.ts';
-
-/** Position events from the page's one event stream, handed to the floor plan. */
-export class PositionFeed {
-  private readonly listeners = new Set<(p: ApiPosition) => void>();
-  push(p: ApiPosition): void {
-    for (const listener of this.listeners) listener(p);
-  }
-  listen(listener: (p: ApiPosition) => void): () => void {
-    this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
-  }
-}
-
-const HEAT_KEY = 'airtrace.heatmap';
-/** Redraws for live positions at most this often (about five a second). */
-const REDRAW_MS = 200;
-const HEAT_REFRESH_MS = 60_000;
-/** While the heat map is empty, the first positions fetch it again, at most this often. */
-const HEAT_EMPTY_RETRY_MS = 5_000;
-const SITE_RETRY_MS = 15_000;
-/** A dot fades out over this many positioning windows, then goes. */
-const FADE_WINDOWS = 3;
-const DEFAULT_POSITIONING_SECONDS = 2;
+import { imageUrl, type ApiPosition } from './api.ts';
+import { dateTime, oneDecimal, shortId } from './format.ts';
+import { HeatCells } from './heatCells.ts';
+import type { PositionFeed } from './positionFeed.ts';
+import { useFloorPlanData } from './useFloorPlanData.ts';
 
 interface Props {
   feed: PositionFeed;
@@ -33,28 +13,6 @@ interface Props {
 }
 
 type Bounds = [number, number, number, number];
-
-/**
- * The data clock: the newest fix seen, moved on by the wall clock since it arrived. A replay
- * runs faster than real time, so the browser's clock alone would fade every dot at once.
- */
-class DataClock {
-  private t = -Infinity;
-  private at = 0;
-  see(t: number): void {
-    if (t > this.t) {
-      this.t = t;
-      this.at = Date.now() / 1000;
-    }
-  }
-  now(): number {
-    return this.t + (Date.now() / 1000 - this.at);
-  }
-}
-
-function shortId(id: string): string {
-  return id.length > 13 ? `${id.slice(0, 12)}…` : id;
-}
 
 function positionTitle(p: ApiPosition): string {
   const medium = p.medium === 'ble' ? 'Bluetooth' : 'Wi-Fi';
@@ -66,30 +24,6 @@ function centroid(polygon: [number, number][]): [number, number] {
   return [polygon.reduce((s, p) => s + p[0], 0) / n, polygon.reduce((s, p) => s + p[1], 0) / n];
 }
 
-function HeatCells({ heat, unit }: { heat: ApiHeatmap; unit: number }) {
-  const [x0, y0] = heat.bounds;
-  const cells = [];
-  for (let i = 0; i < heat.counts.length; i++) {
-    const count = heat.counts[i]!;
-    if (count <= 0 || heat.max <= 0) continue;
-    const col = i % heat.columns;
-    const row = Math.floor(i / heat.columns);
-    cells.push(
-      html`<rect
-        class="heat-cell"
-        data-count=${count}
-        x=${x0 + col * heat.cell}
-        y=${-(y0 + (row + 1) * heat.cell)}
-        width=${heat.cell + unit * 0.5}
-        height=${heat.cell + unit * 0.5}
-        fill-opacity=${0.12 + 0.73 * (count / heat.max)}
-        ><title>${count} fixes</title></rect
-      >`,
-    );
-  }
-  return html`<g data-testid="floor-heatmap" data-cells=${cells.length} data-max=${heat.max}>${cells}</g>`;
-}
-
 /**
  * Where devices are: an SVG floor plan in site metres (y up, so drawn at -y), the plan image
  * underneath, zones, sensors, the last hour's heat map and the current positions with their
@@ -97,100 +31,11 @@ function HeatCells({ heat, unit }: { heat: ApiHeatmap; unit: number }) {
  * and labels from the site file are only ever text.
  */
 export function FloorPlan({ feed, reconnectKey }: Props) {
-  const [site, setSite] = useState<ApiSite | null>(null);
-  const [heatOn, setHeatOn] = useState(() => localStorage.getItem(HEAT_KEY) !== 'off');
-  const [heat, setHeat] = useState<ApiHeatmap | null>(null);
+  const { site, heat, heatOn, toggleHeat, shownPositions, liveFixes } = useFloorPlanData(feed, reconnectKey);
   const [image, setImage] = useState<{ href: string; width: number; height: number } | null>(null);
   const [pxPerMetre, setPxPerMetre] = useState(0);
-  const [, setVersion] = useState(0);
-  const positions = useRef(new Map<string, ApiPosition>());
-  const clock = useRef(new DataClock());
-  const liveFixes = useRef(0);
   const svg = useRef<SVGSVGElement>(null);
-  const redrawPending = useRef<ReturnType<typeof setTimeout>>();
-  const heatFetchedAt = useRef(0);
-  const heatRef = useRef(heat);
-  heatRef.current = heat;
-
   const bounds: Bounds | null = site?.bounds ?? null;
-  const positioningSeconds = site?.positioning?.windowSeconds ?? DEFAULT_POSITIONING_SECONDS;
-
-  const redrawSoon = () => {
-    if (redrawPending.current !== undefined) return;
-    redrawPending.current = setTimeout(() => {
-      redrawPending.current = undefined;
-      setVersion((v) => v + 1);
-    }, REDRAW_MS);
-  };
-
-  const remember = (p: ApiPosition) => {
-    const known = positions.current.get(p.deviceId);
-    if (known === undefined || known.t <= p.t) positions.current.set(p.deviceId, p);
-    clock.current.see(p.t);
-  };
-
-  const loadHeat = () => {
-    heatFetchedAt.current = Date.now();
-    api
-      .heatmap()
-      .then(setHeat)
-      .catch(() => setHeat(null));
-  };
-
-  // The site: until the hub answers (an older hub has no api/site), ask again now and then.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let live = true;
-    const load = () =>
-      api.site().then(
-        (s) => live && setSite(s),
-        () => {
-          if (live) timer = setTimeout(load, SITE_RETRY_MS);
-        },
-      );
-    void load();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [reconnectKey]);
-
-  // The latest fix of each device, then every new one from the event stream.
-  useEffect(() => {
-    if (bounds === null) return;
-    api
-      .currentPositions()
-      .then((r) => {
-        r.positions.forEach(remember);
-        redrawSoon();
-      })
-      .catch(() => {});
-    return feed.listen((p) => {
-      liveFixes.current++;
-      remember(p);
-      redrawSoon();
-      const h = heatRef.current;
-      if ((h === null || h.max === 0) && Date.now() - heatFetchedAt.current > HEAT_EMPTY_RETRY_MS) loadHeat();
-    });
-  }, [bounds !== null, reconnectKey]);
-
-  // Dots fade with the data clock even when nothing new arrives.
-  useEffect(() => {
-    if (bounds === null) return;
-    const timer = setInterval(() => positions.current.size > 0 && setVersion((v) => v + 1), 1000);
-    return () => {
-      clearInterval(timer);
-      clearTimeout(redrawPending.current);
-      redrawPending.current = undefined;
-    };
-  }, [bounds !== null]);
-
-  useEffect(() => {
-    if (bounds === null || !heatOn) return;
-    loadHeat();
-    const timer = setInterval(loadHeat, HEAT_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [bounds !== null, heatOn, reconnectKey]);
 
   // The plan image's size in pixels, to lay it out in metres.
   const planUrl =
@@ -228,30 +73,13 @@ export function FloorPlan({ feed, reconnectKey }: Props) {
   const viewBox = `${xmin - pad} ${-ymax - pad} ${width + 2 * pad} ${height + 2 * pad}`;
   const px = 1 / (pxPerMetre > 0 ? pxPerMetre : 900 / (width + 2 * pad));
 
-  const now = clock.current.now();
-  const maxAge = FADE_WINDOWS * positioningSeconds;
-  const shown: { p: ApiPosition; opacity: number }[] = [];
-  for (const [id, p] of positions.current) {
-    const age = now - p.t;
-    if (age > maxAge) positions.current.delete(id);
-    else
-      shown.push({
-        p,
-        opacity:
-          age <= positioningSeconds ? 1 : 1 - (age - positioningSeconds) / (maxAge - positioningSeconds),
-      });
-  }
-  shown.sort((a, b) => a.opacity - b.opacity);
+  const shown = shownPositions();
 
   const plan = site.floorPlan;
   const method = site.positioning;
   const placed = `${shown.length} placed${method === null ? '' : ` · ${method.method}, ${method.windowSeconds} s windows`}`;
-  const toggleHeat = (on: boolean) => {
-    setHeatOn(on);
-    localStorage.setItem(HEAT_KEY, on ? 'on' : 'off');
-  };
 
-  return html`<section class="card wide where" data-testid="floor-plan" data-live-fixes=${liveFixes.current}>
+  return html`<section class="card wide where" data-testid="floor-plan" data-live-fixes=${liveFixes}>
     <header class="chart-head">
       <h2>Where</h2>
       <label class="check">

@@ -39,6 +39,11 @@ export function oneDecimal(n: number): string {
   return String(Math.round(n * 10) / 10);
 }
 
+/** Ids are long hex hashes: the first 12 digits tell devices apart on screen; a title has all. */
+export function shortId(id: string): string {
+  return id.length > 13 ? `${id.slice(0, 12)}…` : id;
+}
+
 export function rssi(n: number | null): string {
   return n === null ? '–' : n.toFixed(1);
 }
