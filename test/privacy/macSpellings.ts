@@ -106,7 +106,9 @@ export function arbitrarySpelling(mac: Mac): fc.Arbitrary<string> {
       const order = reversed ? [...mac].reverse() : [...mac];
       if (short) return order.map((b) => b.toString(16)).join(':');
       const digits = Array.from(order.map(hex2).join(''), (c, i) => (upper[i] ? c.toUpperCase() : c));
-      return order.map((_, k) => (k > 0 ? separators[k - 1]! : '') + digits[2 * k]! + digits[2 * k + 1]!).join('');
+      return order
+        .map((_, k) => (k > 0 ? separators[k - 1]! : '') + digits[2 * k]! + digits[2 * k + 1]!)
+        .join('');
     });
 }
 
@@ -121,6 +123,8 @@ export function arbitrarySuffixSpelling(mac: Mac): fc.Arbitrary<string> {
     .map(({ bytes, separators, upper }) => {
       const tail = mac.slice(6 - bytes);
       const digits = Array.from(tail.map(hex2).join(''), (c, i) => (upper[i] ? c.toUpperCase() : c));
-      return tail.map((_, k) => (k > 0 ? separators[k - 1]! : '') + digits[2 * k]! + digits[2 * k + 1]!).join('');
+      return tail
+        .map((_, k) => (k > 0 ? separators[k - 1]! : '') + digits[2 * k]! + digits[2 * k + 1]!)
+        .join('');
     });
 }

@@ -38,12 +38,25 @@ export const REDACTED = '[mac]';
 
 const COLON = 0x3a;
 const BACKSLASH = 0x5c;
-const FIRST_NON_ASCII = 0x80;
 
+/** What each ASCII character is to the first pass, so it costs one table read per character. */
+const OTHER = 0;
+const HEX = 1;
+const SEPARATOR = 2;
+const NON_ASCII = 3;
+const ASCII_KIND = new Uint8Array(0x80).fill(OTHER);
+for (const c of '0123456789abcdefABCDEF') ASCII_KIND[c.charCodeAt(0)] = HEX;
+for (const c of ':-._ ') ASCII_KIND[c.charCodeAt(0)] = SEPARATOR;
+
+const HEX_VALUE = new Int8Array(0x80).fill(-1);
+for (let d = 0; d < 16; d++) {
+  HEX_VALUE[d.toString(16).charCodeAt(0)] = d;
+  HEX_VALUE[d.toString(16).toUpperCase().charCodeAt(0)] = d;
+}
+
+/** The value of a hex digit's character code, -1 for any other (and for NaN past the end). */
 function hexValue(code: number): number {
-  if (code >= 0x30 && code <= 0x39) return code - 0x30;
-  const lower = code | 0x20;
-  return lower >= 0x61 && lower <= 0x66 ? lower - 0x61 + 10 : -1;
+  return code < 0x80 ? HEX_VALUE[code]! : -1;
 }
 
 function isHex(code: number): boolean {
@@ -52,7 +65,7 @@ function isHex(code: number): boolean {
 
 /** What may stand between the bytes of an address written as text. */
 function isByteSeparator(code: number): boolean {
-  return code === COLON || code === 0x2d || code === 0x2e || code === 0x5f || code === 0x20;
+  return ASCII_KIND[code] === SEPARATOR;
 }
 
 /** Byte `index` (0..5) of a normalised `aa:bb:cc:dd:ee:ff` address. */
@@ -62,17 +75,17 @@ function macByte(mac: string, index: number): number {
 
 /**
  * Matches `count` bytes written as hex pairs from `start`, each but the first optionally after one
- * separator; when `firstByte` is given they must be the sender's bytes from that index on.
+ * separator; when `expected` is given (the bytes packed big-endian, at most 3) they must be those.
  * Returns the end of the match, or -1.
  */
-function matchHexBytes(text: string, start: number, count: number, mac?: string, firstByte = 0): number {
+function matchHexBytes(text: string, start: number, count: number, expected = -1): number {
   let pos = start;
   for (let b = 0; b < count; b++) {
     if (b > 0 && isByteSeparator(text.charCodeAt(pos))) pos++;
     const hi = hexValue(text.charCodeAt(pos));
     const lo = hexValue(text.charCodeAt(pos + 1));
     if (hi < 0 || lo < 0) return -1;
-    if (mac !== undefined && hi * 16 + lo !== macByte(mac, firstByte + b)) return -1;
+    if (expected >= 0 && hi * 16 + lo !== (expected >> (8 * (count - 1 - b))) % 256) return -1;
     pos += 2;
   }
   return pos;
@@ -93,46 +106,86 @@ function matchShortColonForm(text: string, start: number): number {
   return pos;
 }
 
+/** Spans to replace, as [start, end) pairs in one flat array; created on the first match. */
+type Spans = number[] | undefined;
+
 /** A match grows over the hex digits right next to it: the rest of a longer hex run goes too. */
-function grownSpan(spans: Spans, text: string, start: number, end: number): void {
+function withGrownSpan(spans: Spans, text: string, start: number, end: number): number[] {
   while (start > 0 && isHex(text.charCodeAt(start - 1))) start--;
   while (isHex(text.charCodeAt(end))) end++;
+  spans ??= [];
   spans.push(start, end);
+  return spans;
 }
-
-/** Spans to replace, as [start, end) pairs in one flat array. */
-type Spans = number[];
 
 /**
  * Rule 1: any address written as text. Every start is tried (not only the end of the last
  * match), so a match that began early and ended inside an address never leaves its tail.
  */
-function addressTextSpans(text: string, spans: Spans): void {
+function addressTextSpans(text: string, spans: Spans): Spans {
   for (let i = 0; i < text.length; i++) {
     if (!isHex(text.charCodeAt(i))) continue;
     let end = matchHexBytes(text, i, 6);
     if (end < 0) end = matchShortColonForm(text, i);
-    if (end >= 0) grownSpan(spans, text, i, end);
+    if (end >= 0) spans = withGrownSpan(spans, text, i, end);
   }
+  return spans;
 }
 
-/** Rule 3: the sender's last 3 or 2 bytes as hex. */
-function suffixSpans(text: string, mac: string, spans: Spans): void {
+/** Rule 3: the sender's last 3 or 2 bytes (`last3`: bytes 3-5 packed big-endian) as hex. */
+function suffixSpans(text: string, last3: number, spans: Spans): Spans {
+  const last2 = last3 & 0xffff;
+  // Most starts fail on their first digit, checked here before anything else.
+  const last3First = last3 >> 20;
+  const last2First = last2 >> 12;
   for (let i = 0; i < text.length; i++) {
-    if (!isHex(text.charCodeAt(i))) continue;
-    let end = matchHexBytes(text, i, 3, mac, 3);
-    if (end < 0) end = matchHexBytes(text, i, 2, mac, 4);
-    if (end >= 0) grownSpan(spans, text, i, end);
+    const digit = hexValue(text.charCodeAt(i));
+    if (digit !== last3First && digit !== last2First) continue;
+    let end = digit === last3First ? matchHexBytes(text, i, 3, last3) : -1;
+    if (end < 0 && digit === last2First) end = matchHexBytes(text, i, 2, last2);
+    if (end >= 0) spans = withGrownSpan(spans, text, i, end);
   }
+  return spans;
 }
 
-/** Rule 2: the sender's 6 address bytes, raw, in either order. */
-function rawAddressSpans(text: string, mac: string, spans: Spans): void {
-  const b = [0, 1, 2, 3, 4, 5].map((i) => macByte(mac, i));
-  const forwardHigh = (b[0]! << 16) | (b[1]! << 8) | b[2]!;
-  const forwardLow = (b[3]! << 16) | (b[4]! << 8) | b[5]!;
-  const reverseHigh = (b[5]! << 16) | (b[4]! << 8) | b[3]!;
-  const reverseLow = (b[2]! << 16) | (b[1]! << 8) | b[0]!;
+/** Byte `index` (0..5) of an address packed as two big-endian 24-bit halves. */
+function byteOf(high: number, low: number, index: number): number {
+  return index < 3 ? (high >> (16 - 8 * index)) & 0xff : (low >> (40 - 8 * index)) & 0xff;
+}
+
+/**
+ * Whether the sender's raw bytes can be in the display text at all, allocating nothing: a
+ * printable byte shows as itself, a C0 byte or DEL only as an escape, a high byte as an escape or
+ * inside a non-ASCII character. Nearly every text and address fail this.
+ */
+function mayHoldRawBytes(
+  text: string,
+  high: number,
+  low: number,
+  hasBackslash: boolean,
+  hasNonAscii: boolean,
+): boolean {
+  for (let i = 0; i < 6; i++) {
+    const byte = byteOf(high, low, i);
+    if (byte < 0x20 || byte === 0x7f) {
+      if (!hasBackslash) return false;
+    } else if (byte >= 0x80 && !hasBackslash && !hasNonAscii) return false;
+  }
+  for (let i = 0; i < 6; i++) {
+    const byte = byteOf(high, low, i);
+    if (byte >= 0x20 && byte < 0x7f && text.indexOf(String.fromCharCode(byte)) < 0) return false;
+  }
+  return true;
+}
+
+function reversed24(x: number): number {
+  return ((x & 0xff) << 16) | (x & 0xff00) | (x >> 16);
+}
+
+/** Rule 2: the sender's 6 address bytes (packed as in `byteOf`), raw, in either order. */
+function rawAddressSpans(text: string, macHigh: number, macLow: number, spans: Spans): Spans {
+  const reverseHigh = reversed24(macLow);
+  const reverseLow = reversed24(macHigh);
   /** Where each of the last 6 bytes came from in the text, as a ring. */
   const starts = [0, 0, 0, 0, 0, 0];
   let high = 0;
@@ -143,24 +196,18 @@ function rawAddressSpans(text: string, mac: string, spans: Spans): void {
     low = ((low << 8) | byte) & 0xffffff;
     starts[seen % 6] = charStart;
     seen++;
-    const matched =
-      (high === forwardHigh && low === forwardLow) || (high === reverseHigh && low === reverseLow);
-    if (seen >= 6 && matched) spans.push(starts[seen % 6]!, charEnd);
+    const matched = (high === macHigh && low === macLow) || (high === reverseHigh && low === reverseLow);
+    if (seen >= 6 && matched) {
+      spans ??= [];
+      spans.push(starts[seen % 6]!, charEnd);
+    }
     return true;
   });
-}
-
-/** Whether every byte of the address is printable ASCII, so that it can hide in plain text. */
-function isPrintableAscii(mac: string): boolean {
-  for (let i = 0; i < 6; i++) {
-    const byte = macByte(mac, i);
-    if (byte < 0x20 || byte > 0x7e) return false;
-  }
-  return true;
+  return spans;
 }
 
 /** Joins overlapping spans and writes the text with each replaced by `[mac]`. */
-function replaceSpans(text: string, spans: Spans): string {
+function replaceSpans(text: string, spans: number[]): string {
   const order = Array.from({ length: spans.length / 2 }, (_, k) => k).sort(
     (x, y) => spans[2 * x]! - spans[2 * y]!,
   );
@@ -189,25 +236,28 @@ export function redactAddresses(text: string, mac: string): string {
   let run = 0;
   let longestRun = 0;
   let colons = 0;
-  let escapedOrNonAscii = false;
+  let hasBackslash = false;
+  let hasNonAscii = false;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (isHex(code)) {
+    const kind = code < 0x80 ? ASCII_KIND[code]! : NON_ASCII;
+    if (kind === HEX) {
       run++;
       if (run > longestRun) longestRun = run;
-    } else if (!(run > 0 && isByteSeparator(code) && isHex(text.charCodeAt(i + 1)))) {
-      run = 0;
+      continue;
     }
+    // One separator between hex digits keeps a run going.
+    if (kind !== SEPARATOR || run === 0 || ASCII_KIND[text.charCodeAt(i + 1)] !== HEX) run = 0;
     if (code === COLON) colons++;
-    else if (code === BACKSLASH || code >= FIRST_NON_ASCII) escapedOrNonAscii = true;
+    else if (code === BACKSLASH) hasBackslash = true;
+    else if (kind === NON_ASCII) hasNonAscii = true;
   }
-  const mayHoldText = longestRun >= 12 || (longestRun >= 6 && colons >= 5);
-  const mayHoldSuffix = longestRun >= 4;
-  const mayHoldRaw = escapedOrNonAscii || isPrintableAscii(mac);
-  if (!mayHoldText && !mayHoldSuffix && !mayHoldRaw) return text;
-  const spans: Spans = [];
-  if (mayHoldText) addressTextSpans(text, spans);
-  if (mayHoldSuffix) suffixSpans(text, mac, spans);
-  if (mayHoldRaw) rawAddressSpans(text, mac, spans);
-  return spans.length === 0 ? text : replaceSpans(text, spans);
+  const macHigh = (macByte(mac, 0) << 16) | (macByte(mac, 1) << 8) | macByte(mac, 2);
+  const macLow = (macByte(mac, 3) << 16) | (macByte(mac, 4) << 8) | macByte(mac, 5);
+  let spans: Spans;
+  if (longestRun >= 12 || (longestRun >= 6 && colons >= 5)) spans = addressTextSpans(text, spans);
+  if (longestRun >= 4) spans = suffixSpans(text, macLow, spans);
+  if (mayHoldRawBytes(text, macHigh, macLow, hasBackslash, hasNonAscii))
+    spans = rawAddressSpans(text, macHigh, macLow, spans);
+  return spans === undefined ? text : replaceSpans(text, spans);
 }

@@ -102,6 +102,26 @@ interface DeviceIdentity {
   deviceId: string;
   randomized: boolean;
   vendor: string | null;
+  /**
+   * The device's last few SSIDs and names with their redacted form, flat (text, redacted, ...):
+   * a device sends the same ones window after window, and looking them up beats searching them.
+   */
+  redacted: string[];
+}
+
+/**
+ * Texts remembered per device; one with more, or longer ones, just has them searched again. The
+ * bound keeps a flood of devices with long made-up SSIDs from holding much memory.
+ */
+const REDACTED_PER_DEVICE = 2;
+const LONGEST_REMEMBERED = 64;
+
+function redactedText(identity: DeviceIdentity, text: string, mac: string): string {
+  const memo = identity.redacted;
+  for (let i = 0; i < memo.length; i += 2) if (memo[i] === text) return memo[i + 1]!;
+  const out = redactAddresses(text, mac);
+  if (memo.length < 2 * REDACTED_PER_DEVICE && text.length <= LONGEST_REMEMBERED) memo.push(text, out);
+  return out;
 }
 
 /**
@@ -244,6 +264,7 @@ export class Windower {
       deviceId: this.options.hashMac(mac),
       randomized,
       vendor: this.options.vendorOf(query),
+      redacted: [],
     };
     if (cacheable) {
       if (this.identities.size >= IDENTITY_CACHE_SIZE) this.identities.clear();
@@ -255,7 +276,8 @@ export class Windower {
   private summarize(sensorId: string, window: OpenWindow): WindowSummary {
     const devices: DeviceWindow[] = [];
     for (const [mac, acc] of window.devices) {
-      const { deviceId, randomized, vendor } = this.identify(mac, acc);
+      const identity = this.identify(mac, acc);
+      const { deviceId, randomized, vendor } = identity;
       const device: DeviceWindow = {
         deviceId,
         medium: acc.medium,
@@ -265,7 +287,8 @@ export class Windower {
         rssi: acc.rssi.stats(),
         // SSIDs and names are the only attacker-chosen texts a window carries: every address
         // spelled in them goes here, while the raw MAC is still in sensor memory.
-        ssids: acc.ssids.length === 0 ? acc.ssids : acc.ssids.map((ssid) => redactAddresses(ssid, mac)),
+        ssids:
+          acc.ssids.length === 0 ? acc.ssids : acc.ssids.map((ssid) => redactedText(identity, ssid, mac)),
         frameTypes: acc.frameTypes,
         ieFingerprints: acc.fingerprints,
         channels: acc.channels,
@@ -275,7 +298,7 @@ export class Windower {
       if (acc.seqFirst !== undefined) device.seqFirst = acc.seqFirst;
       if (acc.seqLast !== undefined) device.seqLast = acc.seqLast;
       if (acc.addressType !== undefined) device.addressType = acc.addressType;
-      if (acc.name !== undefined) device.name = redactAddresses(acc.name, mac);
+      if (acc.name !== undefined) device.name = redactedText(identity, acc.name, mac);
       devices.push(device);
     }
     return {

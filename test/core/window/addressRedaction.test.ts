@@ -25,7 +25,7 @@ function bytesOf(text: string): number[] {
 }
 
 /** The display text of raw bytes, as the frame parsers make it. */
-function shown(...parts: (string | number[])[]): string {
+function shown(...parts: (string | readonly number[])[]): string {
   const bytes = parts.flatMap((p) => (typeof p === 'string' ? [...new TextEncoder().encode(p)] : p));
   return displayBytes(Uint8Array.from(bytes));
 }
@@ -82,7 +82,10 @@ describe('redactAddresses', () => {
   });
 
   it('never lets any spelling of a random address through, wherever it sits', () => {
-    const around = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:-._ xyz\\é'), maxLength: 12 });
+    const around = fc.string({
+      unit: fc.constantFrom(...'0123456789abcdefABCDEF:-._ xyz\\é'),
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(
         arbitraryMac.chain((mac) => fc.tuple(fc.constant(mac), arbitrarySpelling(mac), around, around)),
