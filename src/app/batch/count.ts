@@ -115,6 +115,7 @@ export async function loadCaptures(
       }
       const result = await readCaptureStream(chunks, {
         sensorId: options.sensorId ?? 'local',
+        requireRecords: true,
         onObservation,
         onProgress: (bytes) => options.onProgress?.({ path, bytes, totalBytes }),
       });

@@ -75,6 +75,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     try {
       result = await readCaptureStream(chunks, {
         sensorId: options.sensorId,
+        requireRecords: true,
         onObservation: (o) => windower.add(o),
         onProgress: (bytes) => options.onProgress?.({ path: input.path, bytes, totalBytes }),
       });
