@@ -10,26 +10,30 @@
  *    `02:11:22:33:44:55`, `02-11-...`, `0211.2233.4455`, `021122334455` and mixes of them; and the
  *    short form without leading zeros, `2:11:22:33:44:5` (colons only, as macOS and BSD print it).
  * 2. The sender's own 6 address bytes, raw, in either byte order, anywhere in the bytes the
- *    display text stands for (`\xNN` escapes and UTF-8 characters alike).
+ *    display text stands for (`\xNN` and `\u{...}` escapes and UTF-8 characters alike; see
+ *    displayBytes.ts). A BLE device's bytes are on air least significant first, hence both orders.
  * 3. The sender's vendor-style suffix: its last 3 or last 2 bytes as hex (`ESP_DDEEFF`,
  *    `Pixel_EEFF`, `dd:ee:ff`), in any case.
  *
  * A match grows over the hex digits right next to it, so the rest of a longer hex run goes too
  * (`Shelly-C4DDEEFF` becomes `Shelly-[mac]`, not `Shelly-C4[mac]`).
  *
- * False positives, chosen knowingly (privacy first): rule 1 also removes any run of 12 or more hex
- * digits in byte pairs that is not an address: a 12-digit number (`Phone 123456789012`), a hash or
- * UUID-like run, hex-only words that happen to pair up (`DecadeFacade`, `Face Bead Deaf`,
- * `Cafe 1234567890`, since a space may separate bytes), six
- * 1-2 digit groups joined by colons (`1:2:3:4:5:6`). Rule 3 removes 4 hex digits that equal the
- * sender's last two bytes by chance: about 1 in 65,536 per 4-digit position of a text such as
- * `Cafe2024`. Rule 2 may remove 6 bytes that equal the sender's address by chance (1 in 2^47 per
- * position). Other devices' partial addresses (a peer's `DDEEFF`) cannot be told from other text
- * and stay.
+ * False positives, chosen knowingly (privacy first): rule 1 also removes any run of 12 or more
+ * hex digits in byte pairs that is not an address: a 12-digit number (`Phone 123456789012`), a
+ * hash or UUID-like run, hex-only words that happen to pair up (`DecadeFacade`, `Face Bead Deaf`,
+ * `Cafe 1234567890`, since a space may separate bytes), six 1-2 digit groups joined by colons
+ * (`1:2:3:4:5:6`). Rule 3 removes 4 hex digits that equal the sender's last two bytes by chance:
+ * about 1 in 65,536 per 4-digit position of a text such as `Cafe2024`. Rule 2 may remove 6 bytes
+ * that equal the sender's address by chance (1 in 2^47 per position). What is not caught:
+ * another device's partial address (a peer's `DDEEFF` cannot be told from other text), the
+ * sender's suffix in reversed byte order, separators other than the five above (`02/11/...`),
+ * and look-alike digits (fullwidth `０２`).
  *
- * Cost: one pass over the text, allocating nothing, rules out the common case (fewer than 4 hex
- * digits in a row, ASCII only, an address that is not printable ASCII); only texts that may hold
- * an address are searched further.
+ * Cost: one pass over the text, with a table read per character, rules out the common case (no
+ * run of 4 hex digits, ASCII only or an address whose bytes cannot show in it); only texts that
+ * may hold an address are searched further, and nothing is allocated unless one is found. The
+ * windower also remembers each device's last redacted texts, so a device heard window after
+ * window is searched once.
  */
 
 import { forEachDisplayedByte } from '../frames/displayBytes.ts';
@@ -228,11 +232,16 @@ function replaceSpans(text: string, spans: number[]): string {
   return out + text.slice(pos);
 }
 
-/**
- * `text` with every address it holds replaced by `[mac]` (rules above); `mac` is the sender's
- * normalised address. Returns `text` itself, unallocated, when there is nothing to remove.
- */
-export function redactAddresses(text: string, mac: string): string {
+/** What one pass over a text tells: whether any rule can match, so most texts stop here. */
+interface TextShape {
+  /** The longest run of hex digits, a single separator allowed between two of them. */
+  longestRun: number;
+  colons: number;
+  hasBackslash: boolean;
+  hasNonAscii: boolean;
+}
+
+function shapeOf(text: string): TextShape {
   let run = 0;
   let longestRun = 0;
   let colons = 0;
@@ -252,12 +261,35 @@ export function redactAddresses(text: string, mac: string): string {
     else if (code === BACKSLASH) hasBackslash = true;
     else if (kind === NON_ASCII) hasNonAscii = true;
   }
+  return { longestRun, colons, hasBackslash, hasNonAscii };
+}
+
+function mayHoldAddressText({ longestRun, colons }: TextShape): boolean {
+  return longestRun >= 12 || (longestRun >= 6 && colons >= 5);
+}
+
+/**
+ * Rule 1 alone, for where the sender's address is not known (a hub checking what a sensor sent,
+ * defence in depth): every address written as text becomes `[mac]`.
+ */
+export function redactAddressText(text: string): string {
+  if (!mayHoldAddressText(shapeOf(text))) return text;
+  const spans = addressTextSpans(text, undefined);
+  return spans === undefined ? text : replaceSpans(text, spans);
+}
+
+/**
+ * `text` with every address it holds replaced by `[mac]` (rules above); `mac` is the sender's
+ * normalised address. Returns `text` itself, unallocated, when there is nothing to remove.
+ */
+export function redactAddresses(text: string, mac: string): string {
+  const shape = shapeOf(text);
   const macHigh = (macByte(mac, 0) << 16) | (macByte(mac, 1) << 8) | macByte(mac, 2);
   const macLow = (macByte(mac, 3) << 16) | (macByte(mac, 4) << 8) | macByte(mac, 5);
   let spans: Spans;
-  if (longestRun >= 12 || (longestRun >= 6 && colons >= 5)) spans = addressTextSpans(text, spans);
-  if (longestRun >= 4) spans = suffixSpans(text, macLow, spans);
-  if (mayHoldRawBytes(text, macHigh, macLow, hasBackslash, hasNonAscii))
+  if (mayHoldAddressText(shape)) spans = addressTextSpans(text, spans);
+  if (shape.longestRun >= 4) spans = suffixSpans(text, macLow, spans);
+  if (mayHoldRawBytes(text, macHigh, macLow, shape.hasBackslash, shape.hasNonAscii))
     spans = rawAddressSpans(text, macHigh, macLow, spans);
   return spans === undefined ? text : replaceSpans(text, spans);
 }

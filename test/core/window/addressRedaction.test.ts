@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { displayBytes, forEachDisplayedByte } from '../../../src/core/frames/displayBytes.ts';
-import { redactAddresses } from '../../../src/core/window/addressRedaction.ts';
+import { redactAddresses, redactAddressText } from '../../../src/core/window/addressRedaction.ts';
 import {
   arbitraryMac,
   arbitrarySpelling,
@@ -131,6 +131,33 @@ describe('redactAddresses', () => {
         assert.equal(redactAddresses(text, colonForm(mac)), text);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('redactAddressText', () => {
+  it('removes any address written as text, without knowing the sender', () => {
+    for (const spelling of textSpellings(PEER))
+      assert.equal(redactAddressText(`peer ${spelling}`), 'peer [mac]', spelling);
+    assert.equal(redactAddressText('ESP_DDEEFF'), 'ESP_DDEEFF', 'a suffix needs the sender to be recognised');
+    assert.equal(redactAddressText('eduroam'), 'eduroam');
+  });
+
+  it('agrees with redactAddresses on texts that carry no trace of the sender', () => {
+    fc.assert(
+      fc.property(
+        arbitraryMac.chain((mac) => fc.tuple(fc.constant(mac), arbitrarySpelling(mac))),
+        fc.string({ maxLength: 8 }),
+        ([peer, spelling], around) => {
+          const text = `${around}${spelling}${around}`;
+          // A sender with no printable byte and a suffix no text here holds: rules 2 and 3 stay silent.
+          const sender = 'f0:00:00:00:00:00';
+          fc.pre(!/0{4}/.test(text));
+          assert.equal(redactAddressText(text), redactAddresses(text, sender));
+          assert.equal(findSpelledMac(redactAddressText(text), peer), undefined);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });
