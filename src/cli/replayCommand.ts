@@ -72,7 +72,8 @@ export function replayCommand(): Command {
       'after',
       '\nJSON output: {"frames": N, "framesWithRssi": N, "wifiDevices": N, "bluetoothDevices": N, "windows": N,\n' +
         '  "skipped": {reason: N}}\n' +
-        'Exit status: 0 when every input was read to its end, 1 when one could not be (the reason is printed).',
+        'Exit status: 0 when every input was read to its end and held a record that decodes; 1 when one\n' +
+        '  could not be read, was empty, ended inside its header or held no record (the reason is printed).',
     )
     .action(async (files: string[], flags: ReplayFlags) => {
       process.exitCode = await runReplay(files, flags);

@@ -27,6 +27,12 @@ export interface SourceOptions {
   sensorId: string;
   onObservation: (o: Observation) => void;
   onProgress?: (bytes: number) => void;
+  /**
+   * A file or stdin given to a batch command must hold at least one record that decodes: an
+   * empty input, one that ends inside its header or holds no record is then fatal. A live
+   * capture leaves this off: a quiet scan may end with no frame at all.
+   */
+  requireRecords?: boolean;
 }
 
 export function emptyCounters(): SourceCounters {
@@ -66,11 +72,13 @@ export async function readCaptureStream(
 ): Promise<SourceResult> {
   const counters = emptyCounters();
   let fatal: string | undefined;
+  let lastProblem: string | undefined;
   const skip = (reason: string) => {
     counters.skipped[reason] = (counters.skipped[reason] ?? 0) + 1;
   };
   const onProblem = (problem: { fatal: boolean; reason: string; message: string }) => {
     skip(problem.reason);
+    lastProblem = problem.message;
     if (problem.fatal) fatal ??= problem.message;
   };
   const pcapReader = (): StreamReader =>
@@ -139,5 +147,14 @@ export async function readCaptureStream(
     const reasons = Object.entries(counters.skipped).map(([reason, n]) => `${reason}: ${n}`);
     fatal = `none of its ${counters.frames} records could be decoded (${reasons.join(', ')})`;
   }
+  if (fatal === undefined && options.requireRecords && counters.frames === 0)
+    fatal = noRecordMessage(counters.bytes, lastProblem);
   return fatal === undefined ? { counters } : { counters, fatal };
+}
+
+/** Why an input gave no record at all, in words: empty, cut inside its header, or header only. */
+function noRecordMessage(bytes: number, lastProblem: string | undefined): string {
+  if (bytes === 0) return 'the input is empty: not a capture';
+  if (lastProblem !== undefined) return `no record could be read: ${lastProblem}`;
+  return `no record could be read: the capture holds its header only (${bytes} bytes)`;
 }

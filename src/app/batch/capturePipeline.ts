@@ -98,6 +98,8 @@ export async function readCaptureInput(
         : createReadStream(input.path, { highWaterMark: 1 << 18 });
     const result = await readCaptureStream(chunks, {
       sensorId: input.sensorId,
+      // A recording given to a batch command must hold a record; a live capture may be quiet.
+      requireRecords: true,
       onObservation: (o) => {
         const flaw = checkObservation(o);
         if (flaw !== undefined) addSkip(counters.skipped, flaw);

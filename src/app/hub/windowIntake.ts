@@ -1,4 +1,5 @@
 import type { WindowSummary } from '../../core/model.ts';
+import { redactAddressText } from '../../core/window/addressRedaction.ts';
 import type { Store } from '../../adapters/storage/store.ts';
 import type { WindowOutcome } from '../../adapters/transport/transport.ts';
 import type { HubEventBus } from './hubEvents.ts';
@@ -14,6 +15,19 @@ export interface WindowIntakeOptions {
   log: (line: string) => void;
   /** Writes a window may fail with a permanent error before it is set aside. Default 3. */
   maxTries?: number;
+}
+
+/**
+ * Defence in depth: sensors redact addresses from SSIDs and names before anything leaves them,
+ * but an older or hostile sensor may not; whatever reads like an address is taken out here too,
+ * before anything is stored or shown.
+ */
+function redactWindowTexts(summary: WindowSummary): void {
+  for (const d of summary.devices) {
+    for (let i = 0; i < d.ssids.length; i++) d.ssids[i] = redactAddressText(d.ssids[i]!);
+    if (d.name !== undefined) d.name = redactAddressText(d.name);
+    if (d.vendor !== null) d.vendor = redactAddressText(d.vendor);
+  }
 }
 
 /** Windows that failed and may come again, remembered at most this many (oldest forgotten first). */
@@ -47,6 +61,7 @@ export class WindowIntake {
       events.emit('positioningReceived', summary);
       return undefined;
     }
+    redactWindowTexts(summary);
     events.emit('windowReceived', summary);
     const key = `${summary.sensorId}\u0000${summary.windowStart}`;
     try {

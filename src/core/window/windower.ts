@@ -1,6 +1,7 @@
 import type { BleAddressType, DeviceWindow, Medium, Observation, WindowSummary } from '../model.ts';
 import { isLocallyAdministered } from '../identity/mac.ts';
 import type { DeviceVendorQuery } from '../identity/vendor.ts';
+import { redactAddresses } from './addressRedaction.ts';
 import { RssiAccumulator } from './rssiAccumulator.ts';
 import { windowStartOf } from './windowBounds.ts';
 
@@ -101,6 +102,26 @@ interface DeviceIdentity {
   deviceId: string;
   randomized: boolean;
   vendor: string | null;
+  /**
+   * The device's last few SSIDs and names with their redacted form, flat (text, redacted, ...):
+   * a device sends the same ones window after window, and looking them up beats searching them.
+   */
+  redacted: string[];
+}
+
+/**
+ * Texts remembered per device; one with more, or longer ones, just has them searched again. The
+ * bound keeps a flood of devices with long made-up SSIDs from holding much memory.
+ */
+const REDACTED_PER_DEVICE = 2;
+const LONGEST_REMEMBERED = 64;
+
+function redactedText(identity: DeviceIdentity, text: string, mac: string): string {
+  const memo = identity.redacted;
+  for (let i = 0; i < memo.length; i += 2) if (memo[i] === text) return memo[i + 1]!;
+  const out = redactAddresses(text, mac);
+  if (memo.length < 2 * REDACTED_PER_DEVICE && text.length <= LONGEST_REMEMBERED) memo.push(text, out);
+  return out;
 }
 
 /**
@@ -125,31 +146,6 @@ interface SensorState {
   closedBefore: number;
   /** End of the earliest open window: nothing closes before time passes it. */
   nextDue: number;
-}
-
-/**
- * Some devices put their own address in their name (`ShellyPlus1-AABBCCDDEEFF`). Names and SSIDs
- * leave the sensor, the address must not: every spelling of it (with or without separators, in
- * either byte order) is replaced.
- */
-export function redactAddress(text: string, mac: string): string {
-  // An address is 12 hex digits: texts with fewer are ruled out without allocating anything.
-  let hexDigits = 0;
-  for (let i = 0; i < text.length && hexDigits < 12; i++) {
-    const c = text.charCodeAt(i) | 0x20;
-    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) hexDigits++;
-  }
-  if (hexDigits < 12) return text;
-  const bytes = mac.split(':');
-  const lower = text.toLowerCase();
-  // Every spelling holds the first and the last byte.
-  if (!lower.includes(bytes[0]!) || !lower.includes(bytes[5]!)) return text;
-  const spellings = [bytes, [...bytes].reverse()].flatMap((order) => [
-    order.join(''),
-    order.join('[:\\-_. ]?'),
-  ]);
-  const pattern = new RegExp(spellings.map((x) => `(${x})`).join('|'), 'gi');
-  return text.replace(pattern, '[address]');
 }
 
 /** A BLE address the device rotates for privacy; public and static random addresses stay put. */
@@ -268,6 +264,7 @@ export class Windower {
       deviceId: this.options.hashMac(mac),
       randomized,
       vendor: this.options.vendorOf(query),
+      redacted: [],
     };
     if (cacheable) {
       if (this.identities.size >= IDENTITY_CACHE_SIZE) this.identities.clear();
@@ -279,7 +276,8 @@ export class Windower {
   private summarize(sensorId: string, window: OpenWindow): WindowSummary {
     const devices: DeviceWindow[] = [];
     for (const [mac, acc] of window.devices) {
-      const { deviceId, randomized, vendor } = this.identify(mac, acc);
+      const identity = this.identify(mac, acc);
+      const { deviceId, randomized, vendor } = identity;
       const device: DeviceWindow = {
         deviceId,
         medium: acc.medium,
@@ -287,7 +285,10 @@ export class Windower {
         vendor,
         frames: acc.frames,
         rssi: acc.rssi.stats(),
-        ssids: acc.ssids.length === 0 ? acc.ssids : acc.ssids.map((ssid) => redactAddress(ssid, mac)),
+        // SSIDs and names are the only attacker-chosen texts a window carries: every address
+        // spelled in them goes here, while the raw MAC is still in sensor memory.
+        ssids:
+          acc.ssids.length === 0 ? acc.ssids : acc.ssids.map((ssid) => redactedText(identity, ssid, mac)),
         frameTypes: acc.frameTypes,
         ieFingerprints: acc.fingerprints,
         channels: acc.channels,
@@ -297,7 +298,7 @@ export class Windower {
       if (acc.seqFirst !== undefined) device.seqFirst = acc.seqFirst;
       if (acc.seqLast !== undefined) device.seqLast = acc.seqLast;
       if (acc.addressType !== undefined) device.addressType = acc.addressType;
-      if (acc.name !== undefined) device.name = redactAddress(acc.name, mac);
+      if (acc.name !== undefined) device.name = redactedText(identity, acc.name, mac);
       devices.push(device);
     }
     return {

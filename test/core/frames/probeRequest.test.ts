@@ -111,7 +111,7 @@ describe('parseProbeRequestIEs', () => {
     assert.equal(show([0xc3, 0x28]), '\\xc3('); // invalid UTF-8 sequence
     assert.equal(show([0x61, 0x09, 0x62]), 'a\\x09b');
     assert.equal(show([0, 0, 0]), '\\x00\\x00\\x00'); // hidden-network probe
-    assert.equal(show([0xc2, 0x85]), '\\x85'); // U+0085, a C1 control, in valid UTF-8
+    assert.equal(show([0xc2, 0x85]), '\\u{0085}'); // U+0085, a C1 control: two bytes in valid UTF-8
   });
 
   it('gives the same display string on repeated and interleaved SSIDs (memoised)', () => {

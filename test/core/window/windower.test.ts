@@ -160,8 +160,8 @@ test('a device naming itself after its own address does not carry the address ou
   const json = JSON.stringify(out).toLowerCase();
   assert.ok(!json.includes('a4cf12345678') && !json.includes('785634'), json);
   const shelly = out[0]!.devices.find((d) => d.deviceId === 'h(a4:cf:12:34:56:78)')!;
-  assert.equal(shelly.name, 'ShellyPlus1-[address]');
-  assert.deepEqual(shelly.ssids, ['esp-[address]']);
+  assert.equal(shelly.name, 'ShellyPlus1-[mac]');
+  assert.deepEqual(shelly.ssids, ['esp-[mac]']);
   assert.deepEqual(out[0]!.devices.find((d) => d.deviceId === 'h(de:ad:be:ef:00:01)')!.ssids, ['plain']);
 });
 
@@ -172,4 +172,18 @@ test('a device sending thousands of SSIDs keeps a bounded list', () => {
   windower.flush();
   assert.equal(out[0]!.devices[0]!.ssids.length, 32);
   assert.equal(out[0]!.devices[0]!.frames, 5000);
+});
+
+test("a peer's address, the sender's raw bytes and its vendor suffix never leave in a summary", () => {
+  const { out, windower } = collect();
+  windower.add(obs(5, 'a4:cf:12:dd:ee:ff', -60, { ssid: 'peer 02-11-22-33-44-55' }));
+  windower.add(obs(6, 'a4:cf:12:dd:ee:ff', -60, { ssid: 'ESP_ddeeff' }));
+  windower.add(obs(7, 'a4:cf:12:dd:ee:ff', -60, { ssid: '\\xa4\\xcf\\x12\\xdd\\xee\\xff' }));
+  windower.add(
+    obs(8, '02:00:00:00:00:01', -60, { medium: 'ble', name: 'Pixel_0001 \\x01\\x00\\x00\\x00\\x00\\x02' }),
+  );
+  windower.flush();
+  const [wifi, ble] = out[0]!.devices;
+  assert.deepEqual(wifi!.ssids, ['peer [mac]', 'ESP_[mac]', '[mac]']);
+  assert.equal(ble!.name, 'Pixel_[mac] [mac]');
 });
