@@ -72,7 +72,8 @@ export class MqttWindowPublisher implements WindowPublisher {
   private resendTimer: TimerHandle | undefined;
   private stopping = false;
   private scanning = false;
-  private hubOnline = false;
+  /** When the hub last said it is listening (its status's `at`): a new value is a hub that came back. */
+  private hubAnnouncedAt: number | undefined;
   private readonly statusTopic: string;
   private readonly ackTopic: string;
   private readonly clock: Clock;
@@ -192,33 +193,38 @@ export class MqttWindowPublisher implements WindowPublisher {
       if (!ack.ok)
         return this.log(`mqtt publisher ${this.options.sensorId}: bad acknowledgement: ${ack.message}`);
       const { windowStart, status, reason } = ack.value;
+      // A window sent twice is acknowledged twice: only the first settles and counts.
+      if (!this.settle(String(windowStart))) return;
       if (status === 'refused' || status === 'dead-letter') {
         this.tally.refusedByHub++;
         this.log(
           `the hub ${status === 'refused' ? 'refused' : 'set aside'} window ${windowStart}: ${reason ?? ''}`,
         );
       }
-      this.settle(String(windowStart));
       return;
     }
     const hub = decodeHubStatus(payload);
-    if (!hub.ok) return;
-    const cameBack = hub.value.online && !this.hubOnline;
-    this.hubOnline = hub.value.online;
-    // A hub that (re)appears may have missed what the broker took while it was away: send again.
-    if (cameBack) this.resend(() => true);
+    if (!hub.ok || !hub.value.online) return;
+    // A hub that announces itself anew (restarted, or reconnected to a broker that lost
+    // everything) may have missed what the broker took meanwhile: send that again. The same
+    // announcement seen again (this sensor reconnected) changes nothing.
+    const at = hub.value.at ?? Number.NaN;
+    if (at === this.hubAnnouncedAt) return;
+    this.hubAnnouncedAt = at;
+    this.resend(() => true);
   }
 
-  /** The hub has a window: it leaves the outbox. */
-  private settle(key: string): void {
+  /** The hub has a window: it leaves the outbox. False when nothing waited for this acknowledgement. */
+  private settle(key: string): boolean {
     const seqs = this.byWindow.get(key);
-    if (seqs === undefined) return;
+    if (seqs === undefined) return false;
     this.byWindow.delete(key);
     for (const seq of seqs) {
       this.delivered.delete(seq);
       if (this.options.outbox.ack(seq)) this.tally.acknowledged++;
     }
     if (this.options.outbox.depth === 0) for (const wake of this.drainWaiters) wake();
+    return true;
   }
 
   private resendStale(): void {
@@ -323,7 +329,7 @@ export class MqttWindowPublisher implements WindowPublisher {
     this.inFlight.clear();
     this.delivered.clear();
     this.byWindow.clear();
-    this.hubOnline = false;
+    this.hubAnnouncedAt = undefined;
     this.options.outbox.close();
   }
 }

@@ -39,6 +39,8 @@ export interface HubOptions {
   futureSkewSeconds?: number;
   /** Windows older than this are refused; undefined takes any age (the demo replays 2022). */
   maxWindowAgeSeconds?: number;
+  /** Sensors listed one by one (and in /metrics); windows of more are stored all the same. Default 256. */
+  maxSensors?: number;
   clock?: Clock;
   log?: (line: string) => void;
 }
@@ -107,7 +109,12 @@ export class Hub implements HubView {
         };
       },
     });
-    this.sensorRegistry = new SensorRegistry({ events, now, windowSeconds: options.windowSeconds });
+    this.sensorRegistry = new SensorRegistry({
+      events,
+      now,
+      windowSeconds: options.windowSeconds,
+      ...(options.maxSensors === undefined ? {} : { maxSensors: options.maxSensors }),
+    });
     this.saver = new DataSaver({
       events,
       store,

@@ -378,3 +378,58 @@ test('every answer forbids framing and foreign scripts; no path finds an inherit
     await s.close();
   }
 });
+
+test('exports and Save data survive any stored row, even one from a broken clock', async () => {
+  const s = await setup();
+  try {
+    // Straight into the store, past every check a hub makes: what an old version may have left.
+    await s.hub.store.writeWindow([
+      window(1080, [{ ...device('zz', ['wild']), firstSeen: -1e20, lastSeen: 1e20 }]),
+    ]);
+    for (const name of ['wifi.csv', 'wifi.json', 'windows.csv', 'windows.json']) {
+      const response = await s.app.inject({ url: `/api/export/${name}` });
+      assert.equal(response.statusCode, 200, `${name}: ${response.body.slice(0, 200)}`);
+    }
+    const save = await s.app.inject({ method: 'POST', url: '/api/save', headers: { 'x-airtrace': '1' } });
+    assert.equal(save.statusCode, 200, save.body);
+    assert.equal((await s.app.inject({ url: '/api/devices/wifi' })).statusCode, 200);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a flood of made-up sensor ids grows neither the sensor list nor /metrics', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'airtrace-http-'));
+  const store = new SqliteStore(join(dir, 'hub.db'));
+  const rig = await startHubRig({
+    store,
+    siteName: 'x',
+    windowSeconds: 60,
+    ratio: 0.7,
+    exportDir: dir,
+    maxSensors: 5,
+  });
+  const app = await buildServer({ hub: rig.hub, webRoot: join(dir, 'no-web'), projectUrl: '' });
+  try {
+    for (let i = 0; i < 300; i++)
+      await rig.status({ sensorId: `fake-${i}`, scanning: true, at: 0, outboxDepth: i });
+    assert.equal(rig.hub.sensors().length, 0, 'a status alone lists no sensor');
+    const windows = Array.from({ length: 20 }, (_, i) => ({
+      ...window(960, [device(`d${i}`, [])]),
+      sensorId: `s${i}`,
+    }));
+    await rig.send(...windows);
+    assert.equal(rig.hub.sensors().length, 5);
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    assert.match(metrics, /^airtrace_sensors_untracked_total 15$/m);
+    assert.ok(
+      metrics.split('\n').filter((l) => l.includes('sensor="')).length <= 10,
+      'per-sensor lines stay within the bound',
+    );
+    assert.equal((await store.totals()).windows, 1, 'every window was stored all the same');
+  } finally {
+    await app.close();
+    await rig.stop();
+    await store.close();
+  }
+});

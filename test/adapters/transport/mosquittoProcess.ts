@@ -59,6 +59,8 @@ export class MosquittoProcess {
     readonly port: number,
     private readonly dir: string,
     private readonly extraConfig: readonly string[] = [],
+    /** Off: a crash loses every queued message and session, as a broker without a disk would. */
+    private readonly persistence = true,
   ) {}
 
   get url(): string {
@@ -73,7 +75,7 @@ export class MosquittoProcess {
       [
         `listener ${this.port} 127.0.0.1`,
         ...(this.extraConfig.some((l) => l.startsWith('allow_anonymous')) ? [] : ['allow_anonymous true']),
-        'persistence true',
+        `persistence ${this.persistence}`,
         `persistence_location ${this.dir}/`,
         `log_dest file ${join(this.dir, 'mosquitto.log')}`,
         // As root, Mosquitto would switch to its own user and lose access to the test's directory.

@@ -6,7 +6,7 @@ import { connectAsync } from 'mqtt';
 import { MqttWindowPublisher } from '../../../src/adapters/transport/mqttPublisher.ts';
 import { MqttWindowSubscriber } from '../../../src/adapters/transport/mqttSubscriber.ts';
 import { FileOutbox } from '../../../src/adapters/transport/outbox.ts';
-import { sensorTopic } from '../../../src/adapters/transport/topics.ts';
+import { hubStatusTopic, sensorTopic } from '../../../src/adapters/transport/topics.ts';
 
 /** A site of its own per test, so runs on one broker never see each other's messages. */
 export function mqttHarness(url: string) {
@@ -40,6 +40,7 @@ export function mqttHarness(url: string) {
       const client = await connectAsync(url, { reconnectPeriod: 0 });
       for (const id of sensors)
         await client.publishAsync(sensorTopic({ site }, id, 'status'), '', { qos: 1, retain: true });
+      await client.publishAsync(hubStatusTopic({ site }), '', { qos: 1, retain: true });
       await client.endAsync();
     },
   };

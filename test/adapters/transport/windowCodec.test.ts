@@ -5,8 +5,12 @@ import {
   decodeWindow,
   encodeStatus,
   encodeWindow,
+  MAX_JSON_BYTES,
   MAX_MESSAGE_BYTES,
+  peekWindowStart,
+  wirePayload,
 } from '../../../src/adapters/transport/windowCodec.ts';
+import { gzipSync } from 'node:zlib';
 import { realWindows, syntheticWindow } from './realWindows.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -84,4 +88,54 @@ test('codec: status and the last will', () => {
   assert.equal(JSON.parse(encodeStatus({ online: false })).online, false);
   const bad = decodeStatus(bytes('{"schema":1,"online":"yes"}'));
   assert.equal(bad.ok === false && bad.reason, 'invalid');
+});
+
+test('codec: a large window travels gzipped and comes back the same; a small one stays plain JSON', () => {
+  const big = syntheticWindow('s1', 60, 4000);
+  const json = encodeWindow(big);
+  assert.ok(json.length > 1024 * 1024, `${json.length} bytes of JSON: over the old 1 MiB limit`);
+  const wire = wirePayload(json);
+  assert.deepEqual([...wire.subarray(0, 2)], [0x1f, 0x8b], 'the gzip magic is the content flag');
+  assert.ok(wire.length < json.length / 2, `${wire.length} bytes on the wire`);
+  assert.deepEqual(decodeWindow(wire), { ok: true, value: big });
+  const small = wirePayload(encodeWindow(syntheticWindow('s1', 60, 3)));
+  assert.equal(small[0], 0x7b, 'plain JSON');
+});
+
+test('codec: a gzip bomb or broken gzip is refused, never unpacked without limit', () => {
+  const bomb = gzipSync(Buffer.alloc(MAX_JSON_BYTES + 1024, 0x20));
+  assert.ok(bomb.length < MAX_MESSAGE_BYTES);
+  const decoded = decodeWindow(bomb);
+  assert.equal(decoded.ok, false);
+  assert.equal(!decoded.ok && decoded.reason, 'bad-gzip');
+  const broken = Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not really gzip')]);
+  assert.equal(!decodeWindow(broken).ok && (decodeWindow(broken) as { reason: string }).reason, 'bad-gzip');
+});
+
+test('codec: every number is checked against its range', () => {
+  const good = syntheticWindow('s1', 1_700_000_040, 2);
+  const d0 = good.devices[0]!;
+  const bad: [string, unknown][] = [
+    ['frames past 32 bits', { ...good, frames: 2 ** 31 }],
+    ['framesWithRssi over frames', { ...good, framesWithRssi: good.frames + 1 }],
+    ['start before 1970', { ...good, windowStart: -60, windowEnd: 0 }],
+    ['lastSeen 1e20', { ...good, devices: [{ ...d0, lastSeen: 1e20 }] }],
+    ['device outside its window', { ...good, devices: [{ ...d0, firstSeen: good.windowStart - 3600 }] }],
+    ['positive dBm', { ...good, devices: [{ ...d0, rssi: { ...d0.rssi!, max: 17 } }] }],
+    [
+      'mean outside min..max',
+      { ...good, devices: [{ ...d0, rssi: { ...d0.rssi!, mean: d0.rssi!.max + 5 } }] },
+    ],
+    ['channel 4000', { ...good, devices: [{ ...d0, channels: [4000] }] }],
+    ['NUL in an SSID', { ...good, devices: [{ ...d0, ssids: ['a\u0000b'] }] }],
+    ['a non-printable device id', { ...good, devices: [{ ...d0, deviceId: 'ab cd' }] }],
+  ];
+  assert.equal(decodeWindow(bytes(encodeWindow(good))).ok, true);
+  for (const [what, window] of bad) {
+    const decoded = decodeWindow(bytes(JSON.stringify({ schema: 1, window })));
+    assert.equal(decoded.ok, false, what);
+    assert.equal(!decoded.ok && decoded.reason, 'invalid', what);
+  }
+  assert.equal(peekWindowStart(bytes(JSON.stringify({ schema: 1, window: bad[0]![1] }))), good.windowStart);
+  assert.equal(peekWindowStart(bytes('{not json')), undefined);
 });
