@@ -50,6 +50,8 @@ const presence = z.strictObject({
   presenceRssi: dbm.optional(),
   unknownRssi: dbm.optional(),
   sensorOffsetsDb: z.record(z.string().min(1), z.number().min(-60).max(60)).optional(),
+  quietSeconds: z.number().min(0).optional(),
+  quietMaxDevices: z.number().int().min(0).optional(),
 });
 
 const model = z.strictObject({
@@ -193,6 +195,8 @@ export function countingParamsOf(config: CountingConfig, hashMac: (mac: string) 
       presenceRssi: p.presenceRssi ?? DEFAULT_PRESENCE.presenceRssi,
       unknownRssi: p.unknownRssi ?? DEFAULT_PRESENCE.unknownRssi,
       sensorOffsetsDb: p.sensorOffsetsDb ?? {},
+      quietSeconds: p.quietSeconds ?? DEFAULT_PRESENCE.quietSeconds,
+      quietMaxDevices: p.quietMaxDevices ?? DEFAULT_PRESENCE.quietMaxDevices,
     },
     model: modelOf(config.model),
     ignoreDeviceIds: ignore,

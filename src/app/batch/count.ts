@@ -161,7 +161,12 @@ export function countPeople(
   const coverage = coverageOf(captures);
   const spans = windowsOver(coverage, windowSeconds);
   const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
-  const presence = windowPresence(presencesOf(groups, params), spans, coverage, params.model.levels.length);
+  const presence = windowPresence(
+    presencesOf(groups, params, coverage),
+    spans,
+    coverage,
+    params.model.levels.length,
+  );
   const addresses = distinctAddresses(captures.sightings, spans);
   const windows: CountedWindow[] = estimatesFromPresence(presence, params.model).map((w, i) => {
     const counted: CountedWindow = { ...w, addresses: addresses[i]! };
@@ -221,7 +226,7 @@ export function fitCounting(
   const candidates: FitCandidate[] = (options.holdCandidates ?? HOLD_CANDIDATES).map((holdSeconds) => {
     const withHold: CountingParams = { ...params, presence: { ...params.presence, holdSeconds } };
     const presence = windowPresence(
-      presencesOf(groups, withHold),
+      presencesOf(groups, withHold, coverage),
       spans,
       coverage,
       params.model.levels.length,

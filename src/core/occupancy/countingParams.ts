@@ -46,6 +46,12 @@ export interface PresenceParams {
   unknownRssi: number;
   /** Per-sensor corrections added to its RSSI, so one set of levels fits several sensors. */
   sensorOffsetsDb: Readonly<Record<string, number>>;
+  /**
+   * A stretch this long in which at most `quietMaxDevices` devices per minute are heard at
+   * `presenceRssi` means the room emptied: no stay is held across it. 0 turns this off.
+   */
+  quietSeconds: number;
+  quietMaxDevices: number;
 }
 
 /**
@@ -93,6 +99,8 @@ export const DEFAULT_PRESENCE: PresenceParams = {
   presenceRssi: -65,
   unknownRssi: -65,
   sensorOffsetsDb: {},
+  quietSeconds: 240,
+  quietMaxDevices: 0,
 };
 
 export const DEFAULT_LEVELS: readonly number[] = [-55, -60, -65, -70, -75, -80, -85];

@@ -10,6 +10,7 @@ import {
   type Span,
   type WindowPresence,
   presenceOf,
+  quietStretches,
   windowPresence,
 } from './presence.ts';
 import { type Sighting, sortSightings } from './sighting.ts';
@@ -51,8 +52,13 @@ export function modelInterval(estimate: number, model: PeopleModel): { low: numb
   };
 }
 
-export function presencesOf(groups: readonly DeviceGroup[], params: CountingParams): DevicePresence[] {
-  return groups.map((g) => presenceOf(g, params.model.levels, params.presence));
+export function presencesOf(
+  groups: readonly DeviceGroup[],
+  params: CountingParams,
+  coverage: readonly Span[],
+): DevicePresence[] {
+  const quiet = quietStretches(groups, coverage, params.presence);
+  return groups.map((g) => presenceOf(g, params.model.levels, params.presence, quiet));
 }
 
 /** The estimate of every window from its presence figures. */
@@ -85,7 +91,12 @@ export function estimateWindows(
   params: CountingParams,
 ): WindowEstimate[] {
   const groups = groupDevices(sightings, params.grouping, params.ignoreDeviceIds);
-  const presence = windowPresence(presencesOf(groups, params), windows, coverage, params.model.levels.length);
+  const presence = windowPresence(
+    presencesOf(groups, params, coverage),
+    windows,
+    coverage,
+    params.model.levels.length,
+  );
   return estimatesFromPresence(presence, params.model);
 }
 
