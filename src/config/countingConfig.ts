@@ -31,6 +31,7 @@ const dbm = z.number().min(-127).max(20);
 
 const grouping = z.strictObject({
   linkGapSeconds: seconds.optional(),
+  memorySeconds: seconds.optional(),
   briefSeconds: z.number().min(0).optional(),
   seqMaxGapSeconds: z.number().min(0).optional(),
   seqSlack: z.number().int().min(0).max(4095).optional(),

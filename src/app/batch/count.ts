@@ -7,7 +7,7 @@ import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
 import { vendorOfDevice } from '../../core/identity/vendor.ts';
 import type { Observation, WindowSummary } from '../../core/model.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
-import { distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
+import { addToRuns, distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
 import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
 import { type FitCandidate, type FitResult, fitPeopleModel } from '../../core/occupancy/fitModel.ts';
 import {
@@ -38,6 +38,8 @@ export interface Recording {
   name: string;
   /** First and last frame. */
   span: Span;
+  /** When it was recording: split where no frame came for over DATA_BREAK_SECONDS. */
+  runs: Span[];
 }
 
 export interface LoadedCaptures {
@@ -90,6 +92,7 @@ export async function loadCaptures(
     });
     let first = Infinity;
     let last = -Infinity;
+    const runs: Span[] = [];
     const onObservation = (o: Observation) => {
       if (!Number.isFinite(o.t)) {
         addSkip(skipped, 'no-timestamp');
@@ -102,6 +105,7 @@ export async function loadCaptures(
       }
       if (o.t < first) first = o.t;
       if (o.t > last) last = o.t;
+      addToRuns(runs, o.t);
       windower.add(o);
     };
     let chunks: AsyncIterable<Uint8Array>;
@@ -129,7 +133,11 @@ export async function loadCaptures(
     for (const s of summaries)
       for (const d of s.devices) sightings.push(sightingFromDeviceWindow(s.sensorId, d));
     if (first <= last)
-      recordings.push({ name: path === '-' ? 'stdin' : basename(path), span: { start: first, end: last } });
+      recordings.push({
+        name: path === '-' ? 'stdin' : basename(path),
+        span: { start: first, end: last },
+        runs: mergeSpans(runs),
+      });
   }
   return { sightings: sortSightings(sightings), recordings, hashMac, frames, skipped, failures };
 }
@@ -145,10 +153,16 @@ export interface CountReport {
   windows: CountedWindow[];
   /** Against ground truth: windows without truth are left out. */
   score?: Score;
+  /**
+   * With truth: windows it does not cover (before its first row, or after a break in the data
+   * with no row since). Reported so a truth file that ends early is noticed, not extended.
+   */
+  windowsWithoutTruth?: number;
 }
 
+/** When any input was recording: breaks of over DATA_BREAK_SECONDS in every input are gaps. */
 export function coverageOf(captures: Pick<LoadedCaptures, 'recordings'>): Span[] {
-  return mergeSpans(captures.recordings.map((r) => r.span));
+  return mergeSpans(captures.recordings.flatMap((r) => r.runs));
 }
 
 /** Per-window people estimates of the loaded captures, scored when truth is given. */
@@ -178,6 +192,7 @@ export function countPeople(
   return {
     windows,
     score: scoreEstimates(windows.flatMap((w) => (w.truth === undefined ? [] : [{ ...w, truth: w.truth }]))),
+    windowsWithoutTruth: windows.filter((w) => w.truth === undefined).length,
   };
 }
 

@@ -8,6 +8,12 @@ export interface GroupingParams {
   /** A device silent for longer than this is gone: a later address starts a new device. */
   linkGapSeconds: number;
   /**
+   * An address heard again after a silence longer than this starts afresh instead of returning
+   * to its old device: the grouping's memory. At least the longest hold, so a phone held present
+   * across a silence stays one device; bounded, so days ago never shape today's count.
+   */
+  memorySeconds: number;
+  /**
    * A non-randomized address heard for no longer than this, when first seen, may still be one of
    * a device's rotating addresses (some datasets re-randomize every address, and the LA bit is
    * then meaningless). Heard for longer, it is a device by itself.
@@ -80,6 +86,7 @@ export interface CountingParams {
 
 export const DEFAULT_GROUPING: GroupingParams = {
   linkGapSeconds: 900,
+  memorySeconds: 2400,
   briefSeconds: 10,
   seqMaxGapSeconds: 60,
   seqSlack: 32,
