@@ -63,7 +63,23 @@ const model = z.strictObject({
     level: z.number().gt(0).lt(1),
     low: z.number().max(0),
     high: z.number().min(0),
+    bins: z
+      .strictObject({
+        edges: z.array(z.number().min(0)).max(32),
+        low: z.array(z.number().max(0)),
+        high: z.array(z.number().min(0)),
+      })
+      .optional(),
   }),
+  headcountPrior: z
+    .strictObject({
+      driftSd: z.number().min(0),
+      driftSeconds: z.number().positive(),
+      sessionSd: z.number().min(0),
+      sessionSeconds: z.number().positive(),
+      countSd: z.number().positive(),
+    })
+    .optional(),
 });
 
 const fitScore = z.strictObject({
@@ -77,6 +93,9 @@ const fitScore = z.strictObject({
 const fitted = z.strictObject({
   recordings: z.array(z.string()),
   windowSeconds: z.number().positive(),
+  /** Recency weighting of the fit (null: none). */
+  halfLifeDays: z.number().positive().nullable().optional(),
+  referenceTime: z.number().optional(),
   windows: z.number().int().min(0),
   folds: z.number().int().min(0),
   holdCandidates: z.array(z.strictObject({ holdSeconds: z.number(), cvMae: z.number() })),
@@ -98,7 +117,9 @@ const HINTS: [RegExp, string][] = [
   [/^ignore/, 'MAC addresses such as "dc:fb:48:68:be:e4"'],
   [/^model\.levels/, 'RSSI levels in dBm, strongest first, e.g. [-55, -65, -80]'],
   [/^model\.(wifi|ble)/, 'one non-negative weight (people per device) per level'],
+  [/^model\.interval\.bins/, 'edges increasing, one more low (<= 0) and high (>= 0) than edges'],
   [/^model\.interval/, 'level between 0 and 1, low <= 0 <= high (airtrace count --fit writes them)'],
+  [/^model\.headcountPrior/, 'standard deviations >= 0 and time constants in seconds (--fit writes them)'],
   [/^presence\.sensorOffsetsDb/, 'dB added to a sensor\'s RSSI, e.g. {"lab-pi": 4}'],
   [/^presence/, 'seconds or dBm; see src/core/occupancy/countingParams.ts'],
   [/^grouping/, 'see src/core/occupancy/countingParams.ts'],
@@ -130,6 +151,19 @@ export function validateCountingConfig(input: unknown): CountingConfigResult {
         path: 'model.levels',
         message: 'levels must be strictly decreasing',
         hint: hintFor('model.levels', ''),
+      });
+    }
+    const bins = m.interval.bins;
+    if (
+      bins !== undefined &&
+      (bins.low.length !== bins.edges.length + 1 ||
+        bins.high.length !== bins.edges.length + 1 ||
+        bins.edges.some((edge, i) => i > 0 && edge <= bins.edges[i - 1]!))
+    ) {
+      issues.push({
+        path: 'model.interval.bins',
+        message: `${bins.edges.length} edges need ${bins.edges.length + 1} low and high values, edges increasing`,
+        hint: hintFor('model.interval.bins', ''),
       });
     }
     for (const key of ['wifi', 'ble'] as const) {
@@ -172,6 +206,7 @@ function modelOf(m: CountingConfig['model']): PeopleModel {
     levels: m.levels,
     weights: { wifi: m.wifi, ble: m.ble ?? m.levels.map(() => 0) },
     interval: m.interval,
+    ...(m.headcountPrior === undefined ? {} : { headcountPrior: m.headcountPrior }),
   };
 }
 

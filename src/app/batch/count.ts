@@ -198,9 +198,31 @@ export function countPeople(
 
 export const HOLD_CANDIDATES: readonly number[] = [600, 900, 1500, 2400];
 
+/**
+ * Recency: a window `halfLifeDays` older than the reference time counts half as much in the fit.
+ * Devices per person drifts (2022: 1.5 devices per person in the brno lab, 2024: about 1), so
+ * last season's recordings should shape the model more than those of years ago.
+ */
+export const DEFAULT_HALF_LIFE_DAYS = 60;
+
 export interface FitOptions {
   holdCandidates?: readonly number[];
   intervalLevel?: number;
+  /** Recency weighting (Infinity: every window alike). */
+  halfLifeDays?: number;
+  /** The time recency is measured from (default: the newest window with truth). */
+  referenceTime?: number;
+}
+
+/** A window's weight in the fit: 1/2 per `halfLifeDays` away from the reference time. */
+export function recencyWeight(t: number, referenceTime: number, halfLifeDays: number): number {
+  if (!Number.isFinite(halfLifeDays)) return 1;
+  return 0.5 ** (Math.abs(referenceTime - t) / (halfLifeDays * 86_400));
+}
+
+/** The cross-validation fold of a window: its UTC day (two sensors' files of one day are one fold). */
+function foldOf(start: number): string {
+  return new Date(start * 1000).toISOString().slice(0, 10);
 }
 
 export interface FitOutcome {
@@ -225,19 +247,9 @@ export function fitCounting(
   const spans = windowsOver(coverage, windowSeconds);
   const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
   const truths = spans.map((w) => windowTruth(truth, w, coverage));
-  // The fold of a window: the recording it overlaps most (recordings rarely share a window).
-  const folds = spans.map((w) => {
-    let best = '';
-    let most = 0;
-    captures.recordings.forEach((r, i) => {
-      const o = Math.min(w.end, r.span.end) - Math.max(w.start, r.span.start);
-      if (o > most) {
-        most = o;
-        best = `${i}`; // by position: two inputs may share a file name
-      }
-    });
-    return best;
-  });
+  const halfLife = options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS;
+  const withTruth = spans.filter((_, i) => truths[i] !== undefined);
+  const reference = options.referenceTime ?? withTruth.at(-1)?.start ?? 0;
   const candidates: FitCandidate[] = (options.holdCandidates ?? HOLD_CANDIDATES).map((holdSeconds) => {
     const withHold: CountingParams = { ...params, presence: { ...params.presence, holdSeconds } };
     const presence = windowPresence(
@@ -250,7 +262,9 @@ export function fitCounting(
       holdSeconds,
       rows: presence.flatMap((w, i) => {
         const t = truths[i];
-        return t === undefined ? [] : [{ wifi: w.wifi, ble: w.ble, truth: t, fold: folds[i]! }];
+        if (t === undefined) return [];
+        const weight = recencyWeight(w.start, reference, halfLife);
+        return [{ wifi: w.wifi, ble: w.ble, truth: t, fold: foldOf(w.start), start: w.start, weight }];
       }),
     };
   });
@@ -281,11 +295,25 @@ export function fitCounting(
         level: fit.model.interval.level,
         low: round(fit.model.interval.low),
         high: round(fit.model.interval.high),
+        bins: {
+          edges: [...fit.model.interval.bins.edges],
+          low: fit.model.interval.bins.low.map((x) => round(x)),
+          high: fit.model.interval.bins.high.map((x) => round(x)),
+        },
+      },
+      headcountPrior: {
+        driftSd: round(fit.model.headcountPrior.driftSd),
+        driftSeconds: fit.model.headcountPrior.driftSeconds,
+        sessionSd: round(fit.model.headcountPrior.sessionSd),
+        sessionSeconds: fit.model.headcountPrior.sessionSeconds,
+        countSd: round(fit.model.headcountPrior.countSd),
       },
     },
     fitted: {
       recordings: captures.recordings.map((r) => r.name),
       windowSeconds,
+      halfLifeDays: Number.isFinite(halfLife) ? halfLife : null,
+      referenceTime: reference,
       windows: candidates[0]!.rows.length,
       folds: fit.folds,
       holdCandidates: fit.candidates.map((c) => ({ holdSeconds: c.holdSeconds, cvMae: round(c.cvMae) })),

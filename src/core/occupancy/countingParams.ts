@@ -61,19 +61,48 @@ export interface PresenceParams {
 }
 
 /**
+ * Interval per occupancy level (see intervals.ts): an estimate below `edges[0]` is in level 0,
+ * below `edges[1]` in level 1, ...; level b's interval is `[estimate + low[b], estimate + high[b]]`.
+ */
+export interface IntervalBins {
+  edges: readonly number[];
+  low: readonly number[];
+  high: readonly number[];
+}
+
+/**
+ * What a headcount may change, as a prior on the scale `s` in `people = s * estimate` (see
+ * headcounts.ts): `s = 1 + drift + session`, both Gaussian processes with exponential covariance.
+ */
+export interface HeadcountPrior {
+  /** SD of the slow part of the scale: devices per person of a site or a season. */
+  driftSd: number;
+  /** How long the slow part keeps its value (the time constant of its correlation), seconds. */
+  driftSeconds: number;
+  /** SD of the fast part: one class or group differs from another within a day. */
+  sessionSd: number;
+  sessionSeconds: number;
+  /** SD of a headcount against the window's mean count (miscounts, people coming and going). */
+  countSd: number;
+}
+
+/**
  * People from devices: `estimate = sum_k weights[k] * presentAt(levels[k])`, where
  * `presentAt(L)` is the time-weighted number of devices present at RSSI >= L during the window.
  * Non-negative weights make this a monotone RSSI -> people-per-device curve: the original
  * tracker's fixed "ratio", fitted per RSSI band.
  *
- * The interval is split-conformal on cross-validated residuals scaled by sqrt(estimate + 1):
- * `[estimate + low * s, estimate + high * s]`, s = sqrt(estimate + 1), clipped at 0.
+ * The interval is split-conformal on cross-validated residuals: per occupancy level with `bins`
+ * (what `--fit` writes), else (older files) one pair scaled by s = sqrt(estimate + 1):
+ * `[estimate + low * s, estimate + high * s]`; clipped at 0 either way.
  */
 export interface PeopleModel {
   /** RSSI levels in dBm, strongest first. */
   levels: readonly number[];
   weights: { wifi: readonly number[]; ble: readonly number[] };
-  interval: { level: number; low: number; high: number };
+  interval: { level: number; low: number; high: number; bins?: IntervalBins };
+  /** The prior headcount calibration starts from; DEFAULT_HEADCOUNT_PRIOR when absent. */
+  headcountPrior?: HeadcountPrior;
 }
 
 export interface CountingParams {

@@ -5,6 +5,7 @@
 
 import type { CountingParams, PeopleModel } from './countingParams.ts';
 import { type DeviceGroup, groupDevices } from './deviceGrouping.ts';
+import { binnedInterval } from './intervals.ts';
 import {
   type DevicePresence,
   type Span,
@@ -43,8 +44,9 @@ export function modelEstimate(w: Pick<WindowPresence, 'wifi' | 'ble'>, model: Pe
   return Math.max(0, sum);
 }
 
-/** The interval around a point estimate: conformal quantiles scaled by sqrt(estimate + 1). */
+/** The interval around a point estimate: per occupancy level, or (older models) scaled by sqrt(estimate + 1). */
 export function modelInterval(estimate: number, model: PeopleModel): { low: number; high: number } {
+  if (model.interval.bins !== undefined) return binnedInterval(estimate, model.interval.bins);
   const scale = Math.sqrt(estimate + 1);
   return {
     low: Math.max(0, estimate + model.interval.low * scale),
