@@ -11,6 +11,11 @@ import { addToRuns, distinctAddresses, windowsOver } from '../../core/occupancy/
 import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
 import { type FitCandidate, type FitResult, fitPeopleModel } from '../../core/occupancy/fitModel.ts';
 import {
+  calibrateWithHeadcounts,
+  DEFAULT_HEADCOUNT_PRIOR,
+  type Headcount,
+} from '../../core/occupancy/headcounts.ts';
+import {
   estimatesFromPresence,
   presencesOf,
   type WindowEstimate,
@@ -55,7 +60,8 @@ export interface LoadedCaptures {
 }
 
 export interface LoadOptions {
-  sensorId?: string;
+  /** The sensor that recorded the captures: one for all, or one per path (several in one room). */
+  sensorId?: string | readonly string[];
   /** Default: a random key for this run (ids are then comparable within the run only). */
   siteKey?: Uint8Array;
   onProgress?: (progress: { path: string; bytes: number; totalBytes: number | undefined }) => void;
@@ -81,7 +87,9 @@ export async function loadCaptures(
   const failures: LoadedCaptures['failures'] = [];
   const skipped: Record<string, number> = {};
   let frames = 0;
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
+    const sensorId =
+      typeof options.sensorId === 'string' ? options.sensorId : (options.sensorId?.[index] ?? 'local');
     const summaries: WindowSummary[] = [];
     const windower = new Windower({
       windowSeconds: SIGHTING_SECONDS,
@@ -118,7 +126,7 @@ export async function loadCaptures(
         chunks = createReadStream(path, { highWaterMark: 1 << 16 });
       }
       const result = await readCaptureStream(chunks, {
-        sensorId: options.sensorId ?? 'local',
+        sensorId,
         onObservation,
         onProgress: (bytes) => options.onProgress?.({ path, bytes, totalBytes }),
       });
@@ -147,6 +155,8 @@ export interface CountedWindow extends WindowEstimate {
   addresses: number;
   /** Ground truth, when given and defined for the window. */
   truth?: number;
+  /** With headcounts: people per unit of the model's estimate, as the headcounts moved it. */
+  scale?: number;
 }
 
 export interface CountReport {
@@ -158,6 +168,8 @@ export interface CountReport {
    * with no row since). Reported so a truth file that ends early is noticed, not extended.
    */
   windowsWithoutTruth?: number;
+  /** With headcounts: how many informed the estimates, and how many fell outside every window. */
+  headcounts?: { used: number; skipped: number };
 }
 
 /** When any input was recording: breaks of over DATA_BREAK_SECONDS in every input are gaps. */
@@ -165,12 +177,16 @@ export function coverageOf(captures: Pick<LoadedCaptures, 'recordings'>): Span[]
   return mergeSpans(captures.recordings.flatMap((r) => r.runs));
 }
 
-/** Per-window people estimates of the loaded captures, scored when truth is given. */
+/**
+ * Per-window people estimates of the loaded captures, calibrated by headcounts when given (see
+ * core/occupancy/headcounts.ts), and scored when truth is given.
+ */
 export function countPeople(
   captures: LoadedCaptures,
   params: CountingParams,
   windowSeconds: number,
   truth?: readonly TruthRow[],
+  headcounts: readonly Headcount[] = [],
 ): CountReport {
   const coverage = coverageOf(captures);
   const spans = windowsOver(coverage, windowSeconds);
@@ -182,18 +198,26 @@ export function countPeople(
     params.model.levels.length,
   );
   const addresses = distinctAddresses(captures.sightings, spans);
-  const windows: CountedWindow[] = estimatesFromPresence(presence, params.model).map((w, i) => {
+  let windows: CountedWindow[] = estimatesFromPresence(presence, params.model).map((w, i) => {
     const counted: CountedWindow = { ...w, addresses: addresses[i]! };
     const t = truth === undefined ? undefined : windowTruth(truth, w, coverage);
     if (t !== undefined) counted.truth = t;
     return counted;
   });
-  if (truth === undefined) return { windows };
-  return {
-    windows,
-    score: scoreEstimates(windows.flatMap((w) => (w.truth === undefined ? [] : [{ ...w, truth: w.truth }]))),
-    windowsWithoutTruth: windows.filter((w) => w.truth === undefined).length,
-  };
+  const report: CountReport = { windows };
+  if (headcounts.length > 0) {
+    const prior = params.model.headcountPrior ?? DEFAULT_HEADCOUNT_PRIOR;
+    const calibration = calibrateWithHeadcounts(windows, headcounts, prior, params.model.interval.level);
+    windows = calibration.windows.map(({ scaleSd: _, ...w }) => w);
+    report.windows = windows;
+    report.headcounts = { used: calibration.used, skipped: calibration.skipped };
+  }
+  if (truth === undefined) return report;
+  report.score = scoreEstimates(
+    windows.flatMap((w) => (w.truth === undefined ? [] : [{ ...w, truth: w.truth }])),
+  );
+  report.windowsWithoutTruth = windows.filter((w) => w.truth === undefined).length;
+  return report;
 }
 
 export const HOLD_CANDIDATES: readonly number[] = [600, 900, 1500, 2400];
