@@ -28,10 +28,10 @@ import { join, resolve } from 'node:path';
 import {
   type CountedWindow,
   countPeople,
-  fitCounting,
   loadCaptures,
   type LoadedCaptures,
 } from '../../src/app/batch/count.ts';
+import { fitCounting } from '../../src/app/batch/fitCounting.ts';
 import { type CountingConfig, countingParamsOf } from '../../src/config/countingConfig.ts';
 import { type Score, scoreEstimates } from '../../src/core/occupancy/scores.ts';
 import { sortSightings } from '../../src/core/occupancy/sighting.ts';

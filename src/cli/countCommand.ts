@@ -1,13 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import {
-  countPeople,
-  type CountReport,
-  DEFAULT_HALF_LIFE_DAYS,
-  fitCounting,
-  loadCaptures,
-  type LoadedCaptures,
-} from '../app/batch/count.ts';
+import { countPeople, type CountReport, loadCaptures, type LoadedCaptures } from '../app/batch/count.ts';
+import { DEFAULT_HALF_LIFE_DAYS, fitCounting } from '../app/batch/fitCounting.ts';
 import {
   type CountingConfig,
   CountingConfigError,

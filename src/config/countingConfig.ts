@@ -53,6 +53,7 @@ const presence = z.strictObject({
   sensorOffsetsDb: z.record(z.string().min(1), z.number().min(-60).max(60)).optional(),
   quietSeconds: z.number().min(0).optional(),
   quietMaxDevices: z.number().int().min(0).optional(),
+  quietRssi: dbm.optional(),
 });
 
 const model = z.strictObject({
@@ -233,6 +234,7 @@ export function countingParamsOf(config: CountingConfig, hashMac: (mac: string) 
       sensorOffsetsDb: p.sensorOffsetsDb ?? {},
       quietSeconds: p.quietSeconds ?? DEFAULT_PRESENCE.quietSeconds,
       quietMaxDevices: p.quietMaxDevices ?? DEFAULT_PRESENCE.quietMaxDevices,
+      quietRssi: p.quietRssi ?? DEFAULT_PRESENCE.quietRssi,
     },
     model: modelOf(config.model),
     ignoreDeviceIds: ignore,

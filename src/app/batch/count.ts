@@ -2,14 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readCaptureStream } from '../../adapters/capture/captureSource.ts';
-import { type CountingConfig, countingParamsOf } from '../../config/countingConfig.ts';
 import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
 import { vendorOfDevice } from '../../core/identity/vendor.ts';
 import type { Observation, WindowSummary } from '../../core/model.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
 import { addToRuns, distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
 import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
-import { type FitCandidate, type FitResult, fitPeopleModel } from '../../core/occupancy/fitModel.ts';
 import {
   calibrateWithHeadcounts,
   DEFAULT_HEADCOUNT_PRIOR,
@@ -218,136 +216,4 @@ export function countPeople(
   );
   report.windowsWithoutTruth = windows.filter((w) => w.truth === undefined).length;
   return report;
-}
-
-export const HOLD_CANDIDATES: readonly number[] = [600, 900, 1500, 2400];
-
-/**
- * Recency: a window `halfLifeDays` older than the reference time counts half as much in the fit.
- * Devices per person drifts (2022: 1.5 devices per person in the brno lab, 2024: about 1), so
- * last season's recordings should shape the model more than those of years ago.
- */
-export const DEFAULT_HALF_LIFE_DAYS = 60;
-
-export interface FitOptions {
-  holdCandidates?: readonly number[];
-  intervalLevel?: number;
-  /** Recency weighting (Infinity: every window alike). */
-  halfLifeDays?: number;
-  /** The time recency is measured from (default: the newest window with truth). */
-  referenceTime?: number;
-}
-
-/** A window's weight in the fit: 1/2 per `halfLifeDays` away from the reference time. */
-export function recencyWeight(t: number, referenceTime: number, halfLifeDays: number): number {
-  if (!Number.isFinite(halfLifeDays)) return 1;
-  return 0.5 ** (Math.abs(referenceTime - t) / (halfLifeDays * 86_400));
-}
-
-/** The cross-validation fold of a window: its UTC day (two sensors' files of one day are one fold). */
-function foldOf(start: number): string {
-  return new Date(start * 1000).toISOString().slice(0, 10);
-}
-
-export interface FitOutcome {
-  config: CountingConfig;
-  fit: FitResult;
-}
-
-/**
- * Fits the people model on the captures' windows that have ground truth, each capture file a
- * fold of the cross-validation, and returns `base` with the fitted values in it (its ignore list
- * and other settings are kept).
- */
-export function fitCounting(
-  captures: LoadedCaptures,
-  truth: readonly TruthRow[],
-  windowSeconds: number,
-  base: CountingConfig,
-  options: FitOptions = {},
-): FitOutcome {
-  const params = countingParamsOf(base, captures.hashMac);
-  const coverage = coverageOf(captures);
-  const spans = windowsOver(coverage, windowSeconds);
-  const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
-  const truths = spans.map((w) => windowTruth(truth, w, coverage));
-  const halfLife = options.halfLifeDays ?? DEFAULT_HALF_LIFE_DAYS;
-  const withTruth = spans.filter((_, i) => truths[i] !== undefined);
-  const reference = options.referenceTime ?? withTruth.at(-1)?.start ?? 0;
-  const candidates: FitCandidate[] = (options.holdCandidates ?? HOLD_CANDIDATES).map((holdSeconds) => {
-    const withHold: CountingParams = { ...params, presence: { ...params.presence, holdSeconds } };
-    const presence = windowPresence(
-      presencesOf(groups, withHold, coverage),
-      spans,
-      coverage,
-      params.model.levels.length,
-    );
-    return {
-      holdSeconds,
-      rows: presence.flatMap((w, i) => {
-        const t = truths[i];
-        if (t === undefined) return [];
-        const weight = recencyWeight(w.start, reference, halfLife);
-        return [{ wifi: w.wifi, ble: w.ble, truth: t, fold: foldOf(w.start), start: w.start, weight }];
-      }),
-    };
-  });
-  if ((candidates[0]?.rows.length ?? 0) === 0) {
-    throw new RangeError(
-      'no window of the captures has ground truth: check that the truth file covers them (t in Unix seconds, UTC)',
-    );
-  }
-  const fit = fitPeopleModel(
-    candidates,
-    params.model.levels,
-    options.intervalLevel ?? params.model.interval.level,
-  );
-  const round = (x: number, digits = 4) => Number(x.toFixed(digits));
-  const config: CountingConfig = {
-    ...base,
-    schema: 1,
-    presence: {
-      ...base.presence,
-      holdSeconds: fit.holdSeconds,
-      ...(fit.presenceRssi === undefined ? {} : { presenceRssi: fit.presenceRssi }),
-    },
-    model: {
-      levels: [...fit.model.levels],
-      wifi: fit.model.weights.wifi.map((w) => round(w)),
-      ble: fit.model.weights.ble.map((w) => round(w)),
-      interval: {
-        level: fit.model.interval.level,
-        low: round(fit.model.interval.low),
-        high: round(fit.model.interval.high),
-        bins: {
-          edges: [...fit.model.interval.bins.edges],
-          low: fit.model.interval.bins.low.map((x) => round(x)),
-          high: fit.model.interval.bins.high.map((x) => round(x)),
-        },
-      },
-      headcountPrior: {
-        driftSd: round(fit.model.headcountPrior.driftSd),
-        driftSeconds: fit.model.headcountPrior.driftSeconds,
-        sessionSd: round(fit.model.headcountPrior.sessionSd),
-        sessionSeconds: fit.model.headcountPrior.sessionSeconds,
-        countSd: round(fit.model.headcountPrior.countSd),
-      },
-    },
-    fitted: {
-      recordings: captures.recordings.map((r) => r.name),
-      windowSeconds,
-      halfLifeDays: Number.isFinite(halfLife) ? halfLife : null,
-      referenceTime: reference,
-      windows: candidates[0]!.rows.length,
-      folds: fit.folds,
-      holdCandidates: fit.candidates.map((c) => ({ holdSeconds: c.holdSeconds, cvMae: round(c.cvMae) })),
-      crossValidated: {
-        windows: fit.cv.windows,
-        mae: round(fit.cv.mae),
-        r: fit.cv.r === null ? null : round(fit.cv.r),
-        coverage: fit.cv.coverage === null ? null : round(fit.cv.coverage),
-      },
-    },
-  };
-  return { config, fit };
 }

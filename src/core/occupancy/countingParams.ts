@@ -54,10 +54,13 @@ export interface PresenceParams {
   sensorOffsetsDb: Readonly<Record<string, number>>;
   /**
    * A stretch this long in which at most `quietMaxDevices` devices per minute are heard at
-   * `presenceRssi` means the room emptied: no stay is held across it. 0 turns this off.
+   * `quietRssi` or stronger means the room emptied: no stay is held across it. 0 turns this off.
+   * A level of its own, not `presenceRssi`: fitting moves that one, and the features the fit
+   * learns from must not change with what it finds.
    */
   quietSeconds: number;
   quietMaxDevices: number;
+  quietRssi: number;
 }
 
 /**
@@ -137,6 +140,7 @@ export const DEFAULT_PRESENCE: PresenceParams = {
   sensorOffsetsDb: {},
   quietSeconds: 240,
   quietMaxDevices: 0,
+  quietRssi: -65,
 };
 
 export const DEFAULT_LEVELS: readonly number[] = [-55, -60, -65, -70, -75, -80, -85];

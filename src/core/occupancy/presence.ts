@@ -102,7 +102,7 @@ export function presenceOf(
 
 /**
  * Stretches of at least `quietSeconds` during which at most `quietMaxDevices` devices were heard
- * at `presenceRssi` or stronger per minute, over data that was being collected. A phone left on
+ * at `quietRssi` or stronger per minute, over data that was being collected. A phone left on
  * a desk may be silent for 20 minutes, which is why stays are held across gaps; a whole room
  * is not: when (nearly) nothing near the sensor speaks for minutes, the room emptied, and
  * holding everyone across that (a lunch break) would read a full room in an empty one.
@@ -118,7 +118,7 @@ export function quietStretches(
   for (const g of groups) {
     if (isStationary(g, p)) continue;
     for (const s of g.sightings) {
-      if (effectiveRssi(s.rssiMax, s.sensorId, p) < p.presenceRssi) continue;
+      if (effectiveRssi(s.rssiMax, s.sensorId, p) < p.quietRssi) continue;
       const bin = Math.floor(s.firstSeen / minute);
       let set = heard.get(bin);
       if (set === undefined) heard.set(bin, (set = new Set()));

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtures, SKIP_NO_SHARED, sharedData } from '../../helpers/paths.ts';
-import { countPeople, fitCounting, loadCaptures } from '../../../src/app/batch/count.ts';
+import { countPeople, loadCaptures } from '../../../src/app/batch/count.ts';
+import { fitCounting } from '../../../src/app/batch/fitCounting.ts';
 import { countingParamsOf, validateCountingConfig } from '../../../src/config/countingConfig.ts';
 import { parseTruthCsv, type TruthRow } from '../../../src/core/occupancy/truthSeries.ts';
 

@@ -152,7 +152,7 @@ test('spans merge into sorted disjoint ones', () => {
 });
 
 test('a room that falls silent for quietSeconds ends every stay held across the silence', () => {
-  const quietParams = { ...params, holdSeconds: 1500, quietSeconds: 240, quietMaxDevices: 0 };
+  const quietParams = { ...params, holdSeconds: 1500, quietSeconds: 240, quietMaxDevices: 0, quietRssi: -70 };
   // Two phones before a break and after it; during the break only a weak passer-by is heard.
   const a = deviceGroup(
     [
@@ -174,7 +174,7 @@ test('a room that falls silent for quietSeconds ends every stay held across the 
   const passer = deviceGroup([[500, -85]], true, 3);
   const coverage = [{ start: 0, end: 1200 }];
   const quiet = quietStretches([a, b, passer], coverage, quietParams);
-  // Minutes 3..17 (180..1020 s) have no device at presenceRssi: one quiet stretch.
+  // Minutes 3..17 (180..1020 s) have no device at quietRssi: one quiet stretch.
   assert.deepEqual(quiet, [{ start: 180, end: 1080 }]);
   const held = presenceOf(a, [-70], quietParams);
   assert.deepEqual(held.stays[0], [{ start: -30, end: 1110 }]);
