@@ -64,11 +64,11 @@ const model = z.strictObject({
     level: z.number().gt(0).lt(1),
     low: z.number().max(0),
     high: z.number().min(0),
-    bins: z
+    belt: z
       .strictObject({
         edges: z.array(z.number().min(0)).max(32),
-        low: z.array(z.number().max(0)),
-        high: z.array(z.number().min(0)),
+        low: z.array(z.number()),
+        high: z.array(z.number()),
       })
       .optional(),
   }),
@@ -118,7 +118,7 @@ const HINTS: [RegExp, string][] = [
   [/^ignore/, 'MAC addresses such as "dc:fb:48:68:be:e4"'],
   [/^model\.levels/, 'RSSI levels in dBm, strongest first, e.g. [-55, -65, -80]'],
   [/^model\.(wifi|ble)/, 'one non-negative weight (people per device) per level'],
-  [/^model\.interval\.bins/, 'edges increasing, one more low (<= 0) and high (>= 0) than edges'],
+  [/^model\.interval\.belt/, 'edges increasing, one more low and high than edges, low <= high'],
   [/^model\.interval/, 'level between 0 and 1, low <= 0 <= high (airtrace count --fit writes them)'],
   [/^model\.headcountPrior/, 'standard deviations >= 0 and time constants in seconds (--fit writes them)'],
   [/^presence\.sensorOffsetsDb/, 'dB added to a sensor\'s RSSI, e.g. {"lab-pi": 4}'],
@@ -154,17 +154,18 @@ export function validateCountingConfig(input: unknown): CountingConfigResult {
         hint: hintFor('model.levels', ''),
       });
     }
-    const bins = m.interval.bins;
+    const belt = m.interval.belt;
     if (
-      bins !== undefined &&
-      (bins.low.length !== bins.edges.length + 1 ||
-        bins.high.length !== bins.edges.length + 1 ||
-        bins.edges.some((edge, i) => i > 0 && edge <= bins.edges[i - 1]!))
+      belt !== undefined &&
+      (belt.low.length !== belt.edges.length + 1 ||
+        belt.high.length !== belt.edges.length + 1 ||
+        belt.low.some((l, i) => l > belt.high[i]!) ||
+        belt.edges.some((edge, i) => i > 0 && edge <= belt.edges[i - 1]!))
     ) {
       issues.push({
-        path: 'model.interval.bins',
-        message: `${bins.edges.length} edges need ${bins.edges.length + 1} low and high values, edges increasing`,
-        hint: hintFor('model.interval.bins', ''),
+        path: 'model.interval.belt',
+        message: `${belt.edges.length} edges need ${belt.edges.length + 1} low and high values (low <= high), edges increasing`,
+        hint: hintFor('model.interval.belt', ''),
       });
     }
     for (const key of ['wifi', 'ble'] as const) {

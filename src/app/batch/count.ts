@@ -7,7 +7,6 @@ import { vendorOfDevice } from '../../core/identity/vendor.ts';
 import type { Observation, WindowSummary } from '../../core/model.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
 import { addToRuns, distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
-import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
 import {
   calibrateWithHeadcounts,
   DEFAULT_HEADCOUNT_PRIOR,
@@ -15,10 +14,10 @@ import {
 } from '../../core/occupancy/headcounts.ts';
 import {
   estimatesFromPresence,
-  presencesOf,
   type WindowEstimate,
+  windowFeatures,
 } from '../../core/occupancy/peopleEstimate.ts';
-import { mergeSpans, type Span, windowPresence } from '../../core/occupancy/presence.ts';
+import { mergeSpans, type Span } from '../../core/occupancy/presence.ts';
 import { type Score, scoreEstimates } from '../../core/occupancy/scores.ts';
 import { type Sighting, sightingFromDeviceWindow, sortSightings } from '../../core/occupancy/sighting.ts';
 import { type TruthRow, windowTruth } from '../../core/occupancy/truthSeries.ts';
@@ -188,13 +187,7 @@ export function countPeople(
 ): CountReport {
   const coverage = coverageOf(captures);
   const spans = windowsOver(coverage, windowSeconds);
-  const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
-  const presence = windowPresence(
-    presencesOf(groups, params, coverage),
-    spans,
-    coverage,
-    params.model.levels.length,
-  );
+  const presence = windowFeatures(captures.sightings, spans, coverage, params);
   const addresses = distinctAddresses(captures.sightings, spans);
   let windows: CountedWindow[] = estimatesFromPresence(presence, params.model).map((w, i) => {
     const counted: CountedWindow = { ...w, addresses: addresses[i]! };

@@ -2,10 +2,8 @@ import type { CountingConfig } from '../../config/countingConfig.ts';
 import { countingParamsOf } from '../../config/countingConfig.ts';
 import { type CountingParams, DEFAULT_MODEL } from '../../core/occupancy/countingParams.ts';
 import { windowsOver } from '../../core/occupancy/countWindows.ts';
-import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
 import { type FitCandidate, type FitResult, fitPeopleModel } from '../../core/occupancy/fitModel.ts';
-import { presencesOf } from '../../core/occupancy/peopleEstimate.ts';
-import { windowPresence } from '../../core/occupancy/presence.ts';
+import { windowFeatures } from '../../core/occupancy/peopleEstimate.ts';
 import { type TruthRow, windowTruth } from '../../core/occupancy/truthSeries.ts';
 import { coverageOf, type LoadedCaptures } from './count.ts';
 
@@ -84,16 +82,10 @@ export function fitCandidatesOf(
 ): FitCandidate[] {
   const coverage = coverageOf(captures);
   const spans = windowsOver(coverage, windowSeconds);
-  const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
   const truths = spans.map((w) => windowTruth(truth, w, coverage));
   return holdCandidates.map((holdSeconds) => {
     const withHold: CountingParams = { ...params, presence: { ...params.presence, holdSeconds } };
-    const presence = windowPresence(
-      presencesOf(groups, withHold, coverage),
-      spans,
-      coverage,
-      params.model.levels.length,
-    );
+    const presence = windowFeatures(captures.sightings, spans, coverage, withHold);
     return {
       holdSeconds,
       rows: presence.flatMap((w, i) => {
@@ -152,10 +144,10 @@ export function fitFromCandidates(
         level: fit.model.interval.level,
         low: round(fit.model.interval.low),
         high: round(fit.model.interval.high),
-        bins: {
-          edges: [...fit.model.interval.bins.edges],
-          low: fit.model.interval.bins.low.map((x) => round(x)),
-          high: fit.model.interval.bins.high.map((x) => round(x)),
+        belt: {
+          edges: [...fit.model.interval.belt.edges],
+          low: fit.model.interval.belt.low.map((x) => round(x)),
+          high: fit.model.interval.belt.high.map((x) => round(x)),
         },
       },
       headcountPrior: {

@@ -64,10 +64,11 @@ export interface PresenceParams {
 }
 
 /**
- * Interval per occupancy level (see intervals.ts): an estimate below `edges[0]` is in level 0,
- * below `edges[1]` in level 1, ...; level b's interval is `[estimate + low[b], estimate + high[b]]`.
+ * The interval as a confidence belt (see intervals.ts): the true count's levels are below
+ * `edges[0]`, below `edges[1]`, ...; for level b, `low[b]` and `high[b]` are the quantiles of
+ * `estimate - truth` that bound the interval's share of windows with a true count in b.
  */
-export interface IntervalBins {
+export interface IntervalBelt {
   edges: readonly number[];
   low: readonly number[];
   high: readonly number[];
@@ -95,15 +96,15 @@ export interface HeadcountPrior {
  * Non-negative weights make this a monotone RSSI -> people-per-device curve: the original
  * tracker's fixed "ratio", fitted per RSSI band.
  *
- * The interval is split-conformal on cross-validated residuals: per occupancy level with `bins`
- * (what `--fit` writes), else (older files) one pair scaled by s = sqrt(estimate + 1):
- * `[estimate + low * s, estimate + high * s]`; clipped at 0 either way.
+ * The interval comes from cross-validated residuals: a belt that holds per level of the true count
+ * (`belt`, what `--fit` writes), else (older files) one split-conformal pair scaled by
+ * s = sqrt(estimate + 1): `[estimate + low * s, estimate + high * s]`; clipped at 0 either way.
  */
 export interface PeopleModel {
   /** RSSI levels in dBm, strongest first. */
   levels: readonly number[];
   weights: { wifi: readonly number[]; ble: readonly number[] };
-  interval: { level: number; low: number; high: number; bins?: IntervalBins };
+  interval: { level: number; low: number; high: number; belt?: IntervalBelt };
   /** The prior headcount calibration starts from; DEFAULT_HEADCOUNT_PRIOR when absent. */
   headcountPrior?: HeadcountPrior;
 }

@@ -1,26 +1,33 @@
 /**
- * Prediction intervals for people estimates: split-conformal, per occupancy level.
+ * Prediction intervals for people estimates that hold at every occupancy level, not only on
+ * average.
  *
  * One interval width for every window holds on average and fails where it matters: most windows
  * are an empty room (a tiny error), so a single quantile of all residuals is tight, and a full
- * room, whose error is several people, falls outside it most of the time. So the residuals
- * (truth - estimate) of cross-validated windows are split by the level of the estimate (the only
- * level known when the interval is used) and each level gets its own quantiles (Mondrian
- * conformal prediction). Levels with too few windows are merged into their neighbour.
+ * room, whose error is several people, falls outside it most of the time. Splitting the windows
+ * by their estimate does not fix it either: a full room the model undercounts sits among
+ * half-full rooms estimated right. What has to hold is coverage given the TRUE count.
+ *
+ * So the interval is a confidence belt (Neyman's construction): from cross-validated windows,
+ * for each level of the true count, the quantiles of `estimate - truth`; an estimate's interval
+ * is every count whose belt contains it. If the truth is y, the estimate falls inside y's belt
+ * with the interval's probability (90%), and then y is inside the interval: coverage holds for
+ * each true level separately, up to how well the calibration windows represent it. Levels with
+ * too few calibration windows are merged with a neighbour.
  */
 
-import type { IntervalBins } from './countingParams.ts';
+import type { IntervalBelt } from './countingParams.ts';
 
-/** Upper edges of the occupancy levels the interval is calibrated on, by estimate (people). */
-export const DEFAULT_INTERVAL_EDGES: readonly number[] = [0.5, 3, 7, 12];
+/** Upper edges of the levels of the true count (people) the belt is calibrated on. */
+export const DEFAULT_BELT_EDGES: readonly number[] = [0.5, 3.5, 6.5, 9.5, 12.5, 15.5];
 
 /** Fewer calibration windows than this in a level and it joins the level above (the top one, below). */
 export const MIN_WINDOWS_PER_LEVEL = 20;
 
-/** Index of the level an estimate falls in: the first edge above it. */
-export function levelOf(estimate: number, edges: readonly number[]): number {
+/** Index of the level a count falls in: the first edge above it. */
+export function levelOf(count: number, edges: readonly number[]): number {
   let i = 0;
-  while (i < edges.length && estimate >= edges[i]!) i++;
+  while (i < edges.length && count >= edges[i]!) i++;
   return i;
 }
 
@@ -41,20 +48,10 @@ export function weightedQuantile(values: readonly number[], weights: readonly nu
   return values[order.at(-1)!]!;
 }
 
-/**
- * Conformal quantiles of `truth - estimate` per level of the estimate, at interval `level`
- * (e.g. 0.9: the 5% and 95% quantiles). `weights` weight the windows (recent ones more).
- */
-export function conformalBins(
-  estimates: readonly number[],
-  truths: readonly number[],
-  level: number,
-  weights: readonly number[] = estimates.map(() => 1),
-  edges: readonly number[] = DEFAULT_INTERVAL_EDGES,
-): IntervalBins {
-  // A level with too few windows merges with the one above; a top level too small, with the one below.
+/** Keeps the edges whose level below has at least MIN_WINDOWS_PER_LEVEL windows. */
+function mergedEdges(truths: readonly number[], edges: readonly number[]): number[] {
   const counts = new Array<number>(edges.length + 1).fill(0);
-  for (const e of estimates) counts[levelOf(e, edges)]!++;
+  for (const t of truths) counts[levelOf(t, edges)]!++;
   const kept: number[] = [];
   let pending = 0;
   for (let i = 0; i < edges.length; i++) {
@@ -65,37 +62,65 @@ export function conformalBins(
     }
   }
   if (pending + counts[edges.length]! < MIN_WINDOWS_PER_LEVEL) kept.pop();
-  const alpha = 1 - level;
+  return kept;
+}
+
+/**
+ * The belt at interval `level` (e.g. 0.9: the 5% and 95% quantiles of estimate - truth per level
+ * of the true count). `weights` weight the windows (recent ones more).
+ */
+export function fitBelt(
+  estimates: readonly number[],
+  truths: readonly number[],
+  level: number,
+  weights: readonly number[] = estimates.map(() => 1),
+  edges: readonly number[] = DEFAULT_BELT_EDGES,
+): IntervalBelt {
+  const kept = mergedEdges(truths, edges);
+  const tail = (1 - level) / 2;
   const low: number[] = [];
   const high: number[] = [];
   for (let b = 0; b <= kept.length; b++) {
-    const residuals: number[] = [];
+    const errors: number[] = [];
     const w: number[] = [];
-    estimates.forEach((e, i) => {
-      if (levelOf(e, kept) !== b) return;
-      residuals.push(truths[i]! - e);
+    truths.forEach((t, i) => {
+      if (levelOf(t, kept) !== b) return;
+      errors.push(estimates[i]! - t);
       w.push(weights[i]!);
     });
     low.push(
-      Math.min(
-        0,
-        -weightedQuantile(
-          residuals.map((r) => -r),
-          w,
-          1 - alpha / 2,
-        ),
+      -weightedQuantile(
+        errors.map((e) => -e),
+        w,
+        1 - tail,
       ),
     );
-    high.push(Math.max(0, weightedQuantile(residuals, w, 1 - alpha / 2)));
+    high.push(weightedQuantile(errors, w, 1 - tail));
   }
   return { edges: kept, low, high };
 }
 
-/** The interval of one estimate from the bins: [estimate + low, estimate + high], at least 0. */
-export function binnedInterval(estimate: number, bins: IntervalBins): { low: number; high: number } {
-  const b = levelOf(estimate, bins.edges);
-  return {
-    low: Math.max(0, estimate + (bins.low[b] ?? 0)),
-    high: Math.max(0, estimate + (bins.high[b] ?? 0)),
-  };
+/**
+ * Every count whose belt holds `estimate`, as [low, high] (the hull, widened to hold the
+ * estimate itself); when the estimate falls between two levels' belts, the nearest level's.
+ */
+export function beltInterval(estimate: number, belt: IntervalBelt): { low: number; high: number } {
+  let low = Infinity;
+  let high = -Infinity;
+  let nearest = { gap: Infinity, low: estimate, high: estimate };
+  for (let b = 0; b <= belt.edges.length; b++) {
+    const from = b === 0 ? 0 : belt.edges[b - 1]!;
+    const to = b === belt.edges.length ? Infinity : belt.edges[b]!;
+    // truth y with low_b <= estimate - y <= high_b, within the level.
+    const a = Math.max(from, estimate - (belt.high[b] ?? 0));
+    const z = Math.min(to, estimate - (belt.low[b] ?? 0));
+    if (a <= z) {
+      low = Math.min(low, a);
+      high = Math.max(high, z);
+    } else if (a - z < nearest.gap) {
+      nearest = { gap: a - z, low: z, high: a };
+    }
+  }
+  if (low > high) ({ low, high } = nearest);
+  return { low: Math.max(0, Math.min(low, estimate)), high: Math.max(high, estimate) };
 }

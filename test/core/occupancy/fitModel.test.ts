@@ -143,14 +143,13 @@ test('property: fitted weights are never negative and predictions never below 0'
           start: i * 600,
         }));
         const fit = fitPeopleModel([{ holdSeconds: 900, rows }], [-60, -80]);
-        const bins = fit.model.interval.bins!;
+        const belt = fit.model.interval.belt;
         return (
           fit.model.weights.wifi.every((w) => w >= 0) &&
           fit.model.interval.low <= 0 &&
           fit.model.interval.high >= 0 &&
-          bins.low.every((l) => l <= 0) &&
-          bins.high.every((h) => h >= 0) &&
-          bins.low.length === bins.edges.length + 1
+          belt.low.every((l, i) => l <= belt.high[i]!) &&
+          belt.low.length === belt.edges.length + 1
         );
       },
     ),

@@ -1,11 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  binnedInterval,
-  conformalBins,
-  levelOf,
-  weightedQuantile,
-} from '../../../src/core/occupancy/intervals.ts';
+import { beltInterval, fitBelt, levelOf, weightedQuantile } from '../../../src/core/occupancy/intervals.ts';
 
 /** A small deterministic generator, so the synthetic data is the same on every run. */
 function lcg(seed: number): () => number {
@@ -16,7 +11,7 @@ function lcg(seed: number): () => number {
   };
 }
 
-test('levels by estimate: below the first edge is level 0, at or above the last is the top', () => {
+test('levels by count: below the first edge is level 0, at or above the last is the top', () => {
   const edges = [0.5, 3, 7];
   assert.equal(levelOf(0, edges), 0);
   assert.equal(levelOf(0.5, edges), 1);
@@ -32,56 +27,63 @@ test('weighted quantile: weights move it, and the finite-sample correction errs 
 });
 
 /**
- * Windows like a room's: many empty ones with tiny errors, and occupied ones whose estimate is
- * off by several people. One interval for all is tight from the empty windows and misses most
- * occupied ones; per level it holds in every level.
+ * Windows like a room's: mostly empty with tiny errors; a few people are often missed entirely
+ * (quiet phones), and full rooms are undercounted by a share that varies. One interval for all
+ * levels fails the occupied windows; the belt holds at each level of the true count.
  */
 function roomWindows(rand: () => number, n: number) {
   return Array.from({ length: n }, () => {
     const truth = rand() < 0.6 ? 0 : Math.round(1 + 16 * rand());
-    const noise = truth === 0 ? (rand() < 0.9 ? 0 : rand()) : (rand() - 0.5) * 0.6 * truth;
-    return { truth, estimate: Math.max(0, truth * 0.85 + noise) };
+    if (truth === 0) return { truth, estimate: rand() < 0.95 ? 0 : rand() };
+    if (truth <= 3 && rand() < 0.4) return { truth, estimate: 0 };
+    return { truth, estimate: truth * (0.6 + 0.4 * rand()) };
   });
 }
 
-test('per-level conformal intervals hold on occupied windows, where a single one fails', () => {
+const inside = (w: { truth: number; estimate: number }, belt: ReturnType<typeof fitBelt>) => {
+  const i = beltInterval(w.estimate, belt);
+  return w.truth >= i.low && w.truth <= i.high;
+};
+
+test('the belt holds at every level of the true count, where one interval for all fails', () => {
   const rand = lcg(11);
-  const calibration = roomWindows(rand, 3000);
-  const bins = conformalBins(
-    calibration.map((w) => w.estimate),
-    calibration.map((w) => w.truth),
-    0.9,
-  );
-  assert.equal(bins.low.length, bins.edges.length + 1);
-  const single = conformalBins(
-    calibration.map((w) => w.estimate),
-    calibration.map((w) => w.truth),
-    0.9,
-    undefined,
-    [],
-  );
+  const calibration = roomWindows(rand, 4000);
+  const estimates = calibration.map((w) => w.estimate);
+  const truths = calibration.map((w) => w.truth);
+  const belt = fitBelt(estimates, truths, 0.9);
+  assert.equal(belt.low.length, belt.edges.length + 1);
+  const single = fitBelt(estimates, truths, 0.9, undefined, []);
   assert.equal(single.edges.length, 0);
-  const fresh = roomWindows(rand, 6000).filter((w) => w.truth >= 8);
-  const covered = (b: typeof bins) =>
-    fresh.filter((w) => {
-      const i = binnedInterval(w.estimate, b);
-      return w.truth >= i.low && w.truth <= i.high;
-    }).length / fresh.length;
-  assert.ok(covered(bins) >= 0.85, `per level: ${covered(bins)}`);
-  assert.ok(covered(single) < 0.8, `single: ${covered(single)}`);
+  const fresh = roomWindows(rand, 8000);
+  for (const [from, to] of [
+    [0, 0.5],
+    [0.5, 3.5],
+    [3.5, 9.5],
+    [9.5, 99],
+  ] as const) {
+    const level = fresh.filter((w) => w.truth >= from && w.truth < to);
+    const share = level.filter((w) => inside(w, belt)).length / level.length;
+    assert.ok(share >= 0.86, `truth ${from}-${to}: ${share}`);
+  }
+  const full = fresh.filter((w) => w.truth >= 12);
+  const singleShare = full.filter((w) => inside(w, single)).length / full.length;
+  assert.ok(singleShare < 0.75, `one interval for all, full room: ${singleShare}`);
+  // An estimate of 0 is not proof of an empty room: its interval reaches the few people often missed.
+  assert.ok(beltInterval(0, belt).high >= 3);
+  assert.equal(beltInterval(0, belt).low, 0);
+  // Every interval holds its estimate.
+  for (const e of [0, 0.3, 2, 7.5, 14, 30]) {
+    const i = beltInterval(e, belt);
+    assert.ok(i.low <= e && e <= i.high, `${e}: ${i.low}-${i.high}`);
+  }
 });
 
 test('levels with fewer than 20 calibration windows merge with a neighbour', () => {
-  const estimates = [
-    ...Array.from({ length: 30 }, () => 0),
-    1,
-    2,
-    5,
-    ...Array.from({ length: 25 }, () => 15),
-  ];
-  const truths = estimates.map((e) => e + 1);
-  const bins = conformalBins(estimates, truths, 0.9);
-  // 0.5..3 (2 windows) and 3..7 (1) merge upwards into the 7..12 and top levels.
-  assert.deepEqual(bins.edges, [0.5]);
-  assert.equal(bins.high[0], 1);
+  const truths = [...Array.from({ length: 30 }, () => 0), 1, 2, 5, ...Array.from({ length: 25 }, () => 15)];
+  const estimates = truths.map((t) => t + 1);
+  const belt = fitBelt(estimates, truths, 0.9);
+  // 0.5..3.5 (2 windows) and 3.5..6.5 (1) merge upwards into the top levels.
+  assert.deepEqual(belt.edges, [0.5]);
+  assert.equal(belt.high[1], 1);
+  assert.equal(belt.low[1], 1);
 });
