@@ -133,7 +133,7 @@ export const DEFAULT_GROUPING: GroupingParams = {
 };
 
 export const DEFAULT_PRESENCE: PresenceParams = {
-  holdSeconds: 1500,
+  holdSeconds: 2400,
   padSeconds: 60,
   stationarySeconds: 6 * 3600,
   presenceRssi: -65,
@@ -147,18 +147,36 @@ export const DEFAULT_PRESENCE: PresenceParams = {
 export const DEFAULT_LEVELS: readonly number[] = [-55, -60, -65, -70, -75, -80, -85];
 
 /**
- * The default model: fitted on all 13 brno days (a university lab, one ESP32 sensor, the lab's
- * computers ignored, 10-minute windows; `npm run eval` prints it as "reference"). Read: a device
- * heard at -55 dBm or stronger counts about 1.2 people, at -65 to -55 about 0.7, at -70 to -65
- * about 0.3, weaker almost nothing (a phone per person, phones off or left in bags, and one
- * device per phone model while several of a model are around). Another site, sensor or antenna
- * differs: fit it with `airtrace count --fit`. BLE has no ground truth to fit on, so it adds
- * nothing by default.
+ * The default model: fitted on all 54 shared days of the brno lab (2022, 2023, a month of 2023,
+ * 2024 with two sensors; one university lab, ESP32 sensors, the lab's computers ignored,
+ * 10-minute windows), recent days weighted more (half-life 60 days, so mostly 2023-2024); `npm run
+ * eval occupancy` refits it and writes it to eval/out/occupancy/fitted-all-days.json. Read: a
+ * device heard at -65 dBm or stronger counts about 0.9 people, one at -60 or stronger another 0.26
+ * (phones per person fell to about one as phones began to randomize everything), weaker ones
+ * almost nothing. The interval is a belt per level of the true count (intervals.ts). Another site,
+ * sensor or antenna differs: fit it with `airtrace count --fit`, or correct it with headcounts.
+ * BLE has no ground truth to fit on, so it adds nothing by default.
  */
 export const DEFAULT_MODEL: PeopleModel = {
   levels: DEFAULT_LEVELS,
-  weights: { wifi: [0.49, 0, 0.45, 0.16, 0.09, 0.03, 0], ble: [0, 0, 0, 0, 0, 0, 0] },
-  interval: { level: 0.9, low: -0.78, high: 0.74 },
+  weights: { wifi: [0, 0.2588, 0.9064, 0, 0.0034, 0, 0.0038], ble: [0, 0, 0, 0, 0, 0, 0] },
+  interval: {
+    level: 0.9,
+    low: -0.2474,
+    high: 0,
+    belt: {
+      edges: [0.5, 3.5, 6.5, 9.5, 12.5, 15.5],
+      low: [0, -3, -4.3443, -3.617, -4.3961, -3.159, -3.976],
+      high: [0.0273, 2.7157, 5.7927, 3.3745, 2.8071, 5.3208, 5.7576],
+    },
+  },
+  headcountPrior: {
+    driftSd: 0.02,
+    driftSeconds: 90 * 86_400,
+    sessionSd: 0.2,
+    sessionSeconds: 7200,
+    countSd: 1.5,
+  },
 };
 
 export function defaultCountingParams(): CountingParams {

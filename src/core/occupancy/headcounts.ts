@@ -58,14 +58,14 @@ export interface Calibration<W extends EstimatedWindow> {
 }
 
 /**
- * From 13 days of 2022 and 19 of 2023-2024 in the brno lab (`npm run eval occupancy` refits it
- * per fold): the day-to-day scale varies by about 25%, a session by 15%, and a headcount against
- * the window's estimate by about 1.5 people.
+ * For a model without a fitted prior: a session's scale off by 20% for about two hours, a little
+ * slow drift, and a window's own error of 1.5 people (about what `airtrace count --fit` finds on
+ * the brno lab; `npm run eval occupancy` refits it in every fold).
  */
 export const DEFAULT_HEADCOUNT_PRIOR: HeadcountPrior = {
-  driftSd: 0.25,
+  driftSd: 0.05,
   driftSeconds: 90 * 86_400,
-  sessionSd: 0.15,
+  sessionSd: 0.2,
   sessionSeconds: 2 * 3600,
   countSd: 1.5,
 };
@@ -233,69 +233,77 @@ export interface PriorSample {
   weight: number;
 }
 
-/** Root of the weighted mean of squares. */
-function rms(values: readonly number[], weights: readonly number[]): number {
-  const total = weights.reduce((s, w) => s + w, 0);
-  return total > 0 ? Math.sqrt(values.reduce((s, v, i) => s + weights[i]! * v * v, 0) / total) : 0;
-}
+/** Windows per recording the prior is fitted on (evenly spaced): a day of minutes would be slow. */
+const MAX_WINDOWS_PER_RECORDING = 48;
 
-function weightedMean(values: readonly number[], weights: readonly number[]): number {
-  const total = weights.reduce((s, w) => s + w, 0);
-  return total > 0 ? values.reduce((s, v, i) => s + weights[i]! * v, 0) / total : 0;
+/** Candidate values, searched one parameter at a time (three rounds). */
+const GRID = {
+  driftSd: [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5],
+  sessionSd: [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6],
+  sessionSeconds: [900, 1800, 3600, 7200, 14_400],
+  countSd: [0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4],
+} as const;
+
+/** log p(truth - estimate | prior) of one recording's windows under the calibration model. */
+function logLikelihood(windows: readonly PriorSample[], p: HeadcountPrior): number {
+  const s = windows.map((a, i) =>
+    windows.map(
+      (b, j) => a.estimate * b.estimate * covariance(a.start, b.start, p) + (i === j ? p.countSd ** 2 : 0),
+    ),
+  );
+  const l = cholesky(s);
+  const y = forward(
+    l,
+    windows.map((w) => w.truth - w.estimate),
+  );
+  let logDet = 0;
+  for (let i = 0; i < l.length; i++) logDet += 2 * Math.log(l[i]![i]!);
+  return -0.5 * y.reduce((sum, v) => sum + v * v, 0) - 0.5 * logDet;
 }
 
 /**
- * The prior from cross-validated windows: on occupied windows, r = log(truth / estimate) is the
- * scale a perfect headcount would have found. Its per-recording means give the slow part, the
- * means of `sessionSeconds` blocks around them the fast part, and what a block's scale leaves
- * of each window the headcount noise. Root-mean-squares, not standard deviations: a model that
- * is off on average should trust headcounts more, not less. Time constants stay `base`'s.
+ * The prior that makes the cross-validated windows most likely (type-II maximum likelihood, the
+ * usual way to fit a Gaussian process's parameters): each recording's occupied windows are one
+ * draw of the calibration model (`truth - estimate = estimate * z(t) + noise`), its log
+ * likelihood weighted by the recording's recency weight; searched on a grid one parameter at a
+ * time. The slow part's time constant stays `base`'s: within a day it cannot be seen.
  */
 export function fitHeadcountPrior(
   samples: readonly PriorSample[],
   base: HeadcountPrior = DEFAULT_HEADCOUNT_PRIOR,
 ): HeadcountPrior {
-  const occupied = samples.filter((s) => s.truth >= 1 && s.estimate >= 1);
-  if (new Set(occupied.map((s) => s.fold)).size < 2) return base;
-  const r = (s: PriorSample) => Math.max(-1.5, Math.min(1.5, Math.log(s.truth / s.estimate)));
   const byFold = new Map<string, PriorSample[]>();
-  for (const s of occupied) byFold.set(s.fold, [...(byFold.get(s.fold) ?? []), s]);
-  const foldMeans: number[] = [];
-  const foldWeights: number[] = [];
-  const sessionDeviations: number[] = [];
-  const sessionWeights: number[] = [];
-  const noise: number[] = [];
-  const noiseWeights: number[] = [];
-  for (const windows of byFold.values()) {
-    const foldMean = weightedMean(
-      windows.map(r),
-      windows.map((w) => w.weight),
-    );
-    foldMeans.push(foldMean);
-    foldWeights.push(windows.reduce((s, w) => s + w.weight, 0));
-    const blocks = new Map<number, PriorSample[]>();
-    for (const w of windows) {
-      const b = Math.floor(w.start / base.sessionSeconds);
-      blocks.set(b, [...(blocks.get(b) ?? []), w]);
-    }
-    for (const block of blocks.values()) {
-      const blockMean = weightedMean(
-        block.map(r),
-        block.map((w) => w.weight),
+  for (const s of samples) {
+    if (s.truth < 1 || s.estimate < 0.5) continue;
+    byFold.set(s.fold, [...(byFold.get(s.fold) ?? []), s]);
+  }
+  const recordings = [...byFold.values()]
+    .filter((ws) => ws.length >= 3)
+    .map((ws) => {
+      const sorted = [...ws].sort((a, b) => a.start - b.start);
+      const step = Math.max(1, sorted.length / MAX_WINDOWS_PER_RECORDING);
+      const kept = Array.from(
+        { length: Math.min(sorted.length, MAX_WINDOWS_PER_RECORDING) },
+        (_, i) => sorted[Math.floor(i * step)]!,
       );
-      sessionDeviations.push(blockMean - foldMean);
-      sessionWeights.push(block.reduce((s, w) => s + w.weight, 0));
-      for (const w of block) {
-        noise.push(w.truth - Math.exp(blockMean) * w.estimate);
-        noiseWeights.push(w.weight);
+      return { windows: kept, weight: kept.reduce((sum, w) => sum + w.weight, 0) / kept.length };
+    });
+  if (recordings.length < 2) return base;
+  const score = (p: HeadcountPrior) =>
+    recordings.reduce((sum, r) => sum + r.weight * logLikelihood(r.windows, p), 0);
+  let best = { ...base };
+  let bestScore = score(best);
+  for (let round = 0; round < 3; round++) {
+    for (const key of Object.keys(GRID) as (keyof typeof GRID)[]) {
+      for (const value of GRID[key]) {
+        const candidate = { ...best, [key]: value };
+        const x = score(candidate);
+        if (x > bestScore) {
+          bestScore = x;
+          best = candidate;
+        }
       }
     }
   }
-  return {
-    driftSd: Math.max(0.05, rms(foldMeans, foldWeights)),
-    driftSeconds: base.driftSeconds,
-    sessionSd: Math.max(0.05, rms(sessionDeviations, sessionWeights)),
-    sessionSeconds: base.sessionSeconds,
-    countSd: Math.max(0.5, rms(noise, noiseWeights)),
-  };
+  return best;
 }

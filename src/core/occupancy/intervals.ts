@@ -102,7 +102,8 @@ export function fitBelt(
 
 /**
  * Every count whose belt holds `estimate`, as [low, high] (the hull, widened to hold the
- * estimate itself); when the estimate falls between two levels' belts, the nearest level's.
+ * estimate itself, and to 0 below half a person); when the estimate falls between two levels'
+ * belts, the nearest level's.
  */
 export function beltInterval(estimate: number, belt: IntervalBelt): { low: number; high: number } {
   let low = Infinity;
@@ -122,5 +123,8 @@ export function beltInterval(estimate: number, belt: IntervalBelt): { low: numbe
     }
   }
   if (low > high) ({ low, high } = nearest);
+  // Below half a person an estimate is consistent with an empty room, whatever the belt's
+  // 95% quantile of empty windows (a few hundredths) says.
+  if (estimate < 0.5) low = 0;
   return { low: Math.max(0, Math.min(low, estimate)), high: Math.max(high, estimate) };
 }

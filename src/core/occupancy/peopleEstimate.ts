@@ -85,8 +85,8 @@ export function estimatesFromPresence(
   });
 }
 
-/** Windows are estimated an hour (of the clock) at a time, each hour from its own slice of data. */
-export const BLOCK_SECONDS = 3600;
+/** Windows are estimated three hours (of the clock) at a time, each block from its own slice of data. */
+export const BLOCK_SECONDS = 3 * 3600;
 
 /**
  * How far before a block its slice of sightings reaches: enough for grouping to link addresses
@@ -96,6 +96,18 @@ export const BLOCK_SECONDS = 3600;
 export function lookbackSeconds(params: CountingParams): number {
   return Math.max(
     params.grouping.memorySeconds + params.presence.holdSeconds,
+    params.presence.stationarySeconds,
+  );
+}
+
+/**
+ * How far after a block its slice reaches: a hold, so a device heard again confirms its stay,
+ * and `stationarySeconds`, so equipment that stays all day is known as such from its first hour
+ * (as it is when the whole day is seen at once), not only after six.
+ */
+export function lookaheadSeconds(params: CountingParams): number {
+  return Math.max(
+    params.presence.holdSeconds + params.presence.padSeconds,
     params.presence.stationarySeconds,
   );
 }
@@ -115,9 +127,10 @@ function firstFrom(sightings: readonly Sighting[], t: number): number {
 /**
  * The model's features of every window (sightings sorted by first frame, windows sorted and
  * disjoint, `coverage` when data was collected). Bounded memory by construction: the windows of
- * each clock hour are computed from the sightings of `lookbackSeconds` before that hour to a hold
- * after it, grouped afresh, so a window's figures never depend on anything older, and a day reads
- * the same alone or after any earlier days (after its first `lookbackSeconds`, when contiguous).
+ * each clock-aligned block are computed from the sightings of `lookbackSeconds` before the block
+ * to `lookaheadSeconds` after it, grouped afresh, so a window's figures never depend on anything
+ * older, and a day reads the same alone or after any earlier days (after its first
+ * `lookbackSeconds`, when the days are contiguous).
  */
 export function windowFeatures(
   sightings: readonly Sighting[],
@@ -126,7 +139,7 @@ export function windowFeatures(
   params: CountingParams,
 ): WindowPresence[] {
   const back = lookbackSeconds(params);
-  const ahead = params.presence.holdSeconds + params.presence.padSeconds;
+  const ahead = lookaheadSeconds(params);
   const out: WindowPresence[] = [];
   for (let i = 0; i < windows.length;) {
     const block = Math.floor(windows[i]!.start / BLOCK_SECONDS);
