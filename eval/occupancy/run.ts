@@ -46,7 +46,7 @@ import {
 import { headcountTrials } from './headcountEval.ts';
 import { identityCheck } from './identity.ts';
 import { emptiedScore, summarize, type Summary } from './metrics.ts';
-import { daysSvg, type PlotDay } from './plot.ts';
+import { daySvg, daysSvg, type PlotDay } from './plot.ts';
 import { StepProgress } from './progress.ts';
 import {
   emptiedLine,
@@ -212,9 +212,9 @@ async function main(): Promise<void> {
     const mae = ws.reduce((s, w) => s + Math.abs(w.estimate - w.truth), 0) / ws.length;
     writeFileSync(
       join(OUT_DIR, 'headcounts-example.svg'),
-      daysSvg(
-        [{ day: e.day, windows: ws, mae, counts: e.counts }],
-        `${e.day}, held out, calibrated by 3 headcounts`,
+      daySvg(
+        { day: e.day, windows: ws, mae, counts: e.counts },
+        `${e.day}, held out (fitted on the other days), calibrated by 3 headcounts`,
       ),
     );
     plots.push('headcounts-example.svg');
