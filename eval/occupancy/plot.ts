@@ -7,14 +7,14 @@ export interface PlotWindow {
   estimate: number;
   low: number;
   high: number;
-  /** The straight line on unique MACs, for comparison. */
-  linear?: number;
 }
 
 export interface PlotDay {
   day: string;
   windows: readonly PlotWindow[];
   mae: number;
+  /** Headcounts the estimates were calibrated with, drawn as dots. */
+  counts?: readonly { t: number; count: number }[];
 }
 
 function escapeXml(s: string): string {
@@ -74,18 +74,15 @@ function panel(
   out.push(
     `<polyline points="${truth.join(' ')}" fill="none" stroke="#222" stroke-width="${large ? 2 : 1.2}"/>`,
   );
-  if (ws.some((win) => win.linear !== undefined)) {
-    const lin = ws
-      .filter((win) => win.linear !== undefined)
-      .map((win) => `${f1(sx(mid(win)))},${f1(sy(win.linear!))}`);
-    out.push(
-      `<polyline points="${lin.join(' ')}" fill="none" stroke="#ff7f0e" stroke-width="1" stroke-dasharray="4 3"/>`,
-    );
-  }
   const est = ws.map((win) => `${f1(sx(mid(win)))},${f1(sy(win.estimate))}`);
   out.push(
     `<polyline points="${est.join(' ')}" fill="none" stroke="#1f77b4" stroke-width="${large ? 2 : 1.2}"/>`,
   );
+  for (const c of day.counts ?? []) {
+    out.push(
+      `<circle cx="${f1(sx(c.t))}" cy="${f1(sy(c.count))}" r="${large ? 5 : 3}" fill="#d62728" stroke="white"/>`,
+    );
+  }
   out.push(
     `<text x="${x + 4}" y="${y + (large ? 16 : 12)}" font-size="${large ? 13 : 10}">${escapeXml(day.day)} (UTC), MAE ${day.mae.toFixed(2)}</text>`,
   );
@@ -99,8 +96,8 @@ function legend(x: number, y: number): string[] {
     `<line x1="${x + 270}" y1="${y}" x2="${x + 294}" y2="${y}" stroke="#1f77b4" stroke-width="2"/>`,
     `<rect x="${x + 270}" y="${y + 6}" width="24" height="8" fill="#1f77b4" fill-opacity="0.18"/>`,
     `<text x="${x + 300}" y="${y + 4}">airtrace estimate and 90% interval</text>`,
-    `<line x1="${x + 540}" y1="${y}" x2="${x + 564}" y2="${y}" stroke="#ff7f0e" stroke-dasharray="4 3"/>`,
-    `<text x="${x + 570}" y="${y + 4}">straight line on unique MACs</text>`,
+    `<circle cx="${x + 552}" cy="${y}" r="4" fill="#d62728"/>`,
+    `<text x="${x + 562}" y="${y + 4}">headcount (where used)</text>`,
   ];
 }
 

@@ -1,12 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import {
-  countPeople,
-  type CountReport,
-  fitCounting,
-  loadCaptures,
-  type LoadedCaptures,
-} from '../app/batch/count.ts';
+import { Command, InvalidArgumentError } from 'commander';
+import { countPeople, type CountReport, loadCaptures, type LoadedCaptures } from '../app/batch/count.ts';
+import { DEFAULT_HALF_LIFE_DAYS, fitCounting } from '../app/batch/fitCounting.ts';
 import {
   type CountingConfig,
   CountingConfigError,
@@ -14,6 +9,7 @@ import {
   loadCountingConfig,
   saveCountingConfig,
 } from '../config/countingConfig.ts';
+import type { Headcount } from '../core/occupancy/headcounts.ts';
 import type { Score } from '../core/occupancy/scores.ts';
 import { parseTruthCsv, type TruthRow } from '../core/occupancy/truthSeries.ts';
 import { formatTable } from '../adapters/export/textTable.ts';
@@ -27,6 +23,8 @@ interface CountFlags {
   json?: boolean;
   fit?: boolean;
   sensor: string;
+  headcount?: Headcount[];
+  halfLife: number;
 }
 
 class UsageError extends Error {}
@@ -36,6 +34,50 @@ function formatTime(t: number): string {
 }
 
 const round = (x: number) => Number(x.toFixed(3));
+
+/**
+ * `--headcount t,N`: N people counted at t, Unix seconds or an ISO 8601 time with its zone
+ * (2024-03-14T10:30Z); repeatable, so commander collects them.
+ */
+export function parseHeadcount(value: string, previous: Headcount[] = []): Headcount[] {
+  const comma = value.lastIndexOf(',');
+  const when = value.slice(0, comma).trim();
+  const count = Number(value.slice(comma + 1).trim());
+  if (comma < 0 || when === '' || !Number.isInteger(count) || count < 0) {
+    throw new InvalidArgumentError('expected "t,N": a time and a whole number of people, e.g. 1710412200,12');
+  }
+  let t = Number(when);
+  if (!Number.isFinite(t)) {
+    // Without a zone, Date.parse reads local time: ambiguous across machines, so refused.
+    if (!/(Z|[+-]\d\d:?\d\d)$/i.test(when)) {
+      throw new InvalidArgumentError(
+        `"${when.slice(0, 40)}": give Unix seconds or a time with its zone, e.g. 2024-03-14T10:30Z`,
+      );
+    }
+    t = Date.parse(when) / 1000;
+    if (!Number.isFinite(t)) throw new InvalidArgumentError(`"${when.slice(0, 40)}" is not a time`);
+  }
+  return [...previous, { t, count }];
+}
+
+/** One id for every capture, or one per capture. */
+function sensorIdsOf(value: string, captures: number): string | string[] {
+  const ids = value.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === '')) throw new UsageError(`--sensor "${value}": empty sensor id`);
+  if (ids.length === 1) return ids[0]!;
+  if (ids.length !== captures) {
+    throw new UsageError(
+      `--sensor lists ${ids.length} ids for ${captures} captures: give one, or one per capture`,
+    );
+  }
+  return ids;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of days (0 or more)');
+  return n;
+}
 
 function readTruth(path: string): TruthRow[] {
   let text: string;
@@ -67,16 +109,20 @@ export function countJson(report: CountReport): string {
   const windows = report.windows.map((w) => ({
     start: w.start,
     end: w.end,
+    addresses: w.addresses,
     devices: w.devices,
     randomizedDevices: w.randomizedDevices,
     estimate: round(w.estimate),
     low: round(w.low),
     high: round(w.high),
+    ...(w.scale === undefined ? {} : { scale: round(w.scale) }),
     ...(w.truth === undefined ? {} : { truth: round(w.truth) }),
   }));
-  return JSON.stringify(
-    report.score === undefined ? { windows } : { windows, score: scoreJson(report.score) },
-  );
+  return JSON.stringify({
+    windows,
+    ...(report.headcounts === undefined ? {} : { headcounts: report.headcounts }),
+    ...(report.score === undefined ? {} : { score: scoreJson(report.score) }),
+  });
 }
 
 function formatScore(score: Score): string {
@@ -88,7 +134,9 @@ function formatScore(score: Score): string {
 
 function countTable(report: CountReport): string {
   const withTruth = report.score !== undefined;
+  const calibrated = report.headcounts !== undefined;
   const headers = ['start (UTC)', 'end', 'addresses', 'devices', 'randomized', 'people', 'interval'];
+  if (calibrated) headers.push('scale');
   if (withTruth) headers.push('truth');
   const rows = report.windows.map((w) => {
     const row = [
@@ -100,6 +148,7 @@ function countTable(report: CountReport): string {
       w.estimate.toFixed(1),
       `${w.low.toFixed(1)}-${w.high.toFixed(1)}`,
     ];
+    if (calibrated) row.push((w.scale ?? 1).toFixed(2));
     if (withTruth) row.push(w.truth === undefined ? '' : w.truth.toFixed(1));
     return row;
   });
@@ -110,6 +159,21 @@ function loadConfigOrDefault(path: string | undefined, mustExist: boolean): Coun
   if (path === undefined) return {};
   if (!mustExist && !existsSync(path)) return {};
   return loadCountingConfig(path);
+}
+
+/** Truth that does not cover every window, or headcounts outside the captures: said on stderr. */
+function warnAboutInputs(report: CountReport): void {
+  const without = report.windowsWithoutTruth ?? 0;
+  if (without > 0) {
+    process.stderr.write(
+      `airtrace count: ${without} of ${report.windows.length} windows have no ground truth (before its first row, ` +
+        'or after a break of over an hour in the captures with no row since): left out of the score\n',
+    );
+  }
+  const skipped = report.headcounts?.skipped ?? 0;
+  if (skipped > 0) {
+    process.stderr.write(`airtrace count: ${skipped} headcount(s) fall outside every window: not used\n`);
+  }
 }
 
 function reportInputs(captures: LoadedCaptures): void {
@@ -137,15 +201,37 @@ export function countCommand(): Command {
     )
     .option('--json', 'print JSON instead of the table')
     .option('--fit', 'fit the parameters on the captures and --truth, and write them to --config')
-    .option('--sensor <id>', 'sensor id of the captures (for per-sensor RSSI offsets in the config)', 'local')
+    .option(
+      '--sensor <ids>',
+      'sensor id of the captures (per-sensor RSSI offsets in the config); several sensors in one room: ' +
+        'one id per capture, comma-separated, and each device counts once',
+      'local',
+    )
+    .option(
+      '--headcount <t,N>',
+      'N people counted at time t (Unix seconds, or ISO 8601 with zone); repeatable. The estimates ' +
+        'and intervals of every window are recalibrated from the counts',
+      parseHeadcount,
+    )
+    .option(
+      '--half-life <days>',
+      'with --fit: a window this many days older than the newest counts half as much (0: all alike)',
+      nonNegativeNumber,
+      DEFAULT_HALF_LIFE_DAYS,
+    )
     .addHelpText(
       'after',
-      '\nJSON output: {"windows": [{"start": t, "end": t, "devices": N, "randomizedDevices": N, "estimate": x,\n' +
-        '  "low": x, "high": x}, ...]}; with --truth each window with truth also has "truth": x, and\n' +
-        '  "score": {"windows": N, "mae": x, "r": x, "coverage": x} is added (coverage: share of windows\n' +
-        '  whose truth lies in [low, high]).\n' +
+      '\nJSON output: {"windows": [{"start": t, "end": t, "addresses": N, "devices": N, "randomizedDevices": N,\n' +
+        '  "estimate": x, "low": x, "high": x}, ...]}; addresses: distinct transmitter addresses heard (what\n' +
+        '  unique-MAC counters show). With --headcount each window also has "scale": x (people per unit of\n' +
+        '  the model\'s estimate, as the counts moved it) and "headcounts": {"used": N, "skipped": N} is added.\n' +
+        '  With --truth each window with truth has "truth": x, and "score": {"windows": N, "mae": x, "r": x,\n' +
+        '  "coverage": x} is added (coverage: share of windows whose truth lies in [low, high]).\n' +
+        'Truth: a count holds until the next row, but not across a break of over an hour in the captures;\n' +
+        '  windows it does not cover are left out of the score and counted in a warning.\n' +
         'Example: airtrace count --fit --truth truth.csv --config counting.json day1.pcap day2.pcap\n' +
         '         airtrace count --config counting.json --window 600 day3.pcap\n' +
+        '         airtrace count --headcount 2024-03-14T10:30Z,12 --headcount 1710424800,15 day3.pcap\n' +
         'Exit status: 0 when every input was read to its end, 1 otherwise (the reason is printed).',
     )
     .action(async (files: string[], flags: CountFlags) => {
@@ -176,7 +262,7 @@ async function runCount(files: string[], flags: CountFlags): Promise<number> {
   let captures: LoadedCaptures;
   try {
     captures = await loadCaptures(files, {
-      sensorId: flags.sensor,
+      sensorId: sensorIdsOf(flags.sensor, files.length),
       onProgress: ({ path, bytes, totalBytes }) => bar.update(path, bytes, totalBytes),
     });
   } finally {
@@ -187,7 +273,8 @@ async function runCount(files: string[], flags: CountFlags): Promise<number> {
   if (captures.recordings.length === 0) throw new UsageError('no frame with a timestamp in the captures');
 
   if (flags.fit) {
-    const { config: fitted, fit } = fitCounting(captures, truth!, flags.window, config);
+    const halfLifeDays = flags.halfLife > 0 ? flags.halfLife : Infinity;
+    const { config: fitted, fit } = fitCounting(captures, truth!, flags.window, config, { halfLifeDays });
     saveCountingConfig(flags.config!, fitted);
     if (flags.json) {
       process.stdout.write(
@@ -211,7 +298,8 @@ async function runCount(files: string[], flags: CountFlags): Promise<number> {
   }
 
   const params = countingParamsOf(config, captures.hashMac);
-  const report = countPeople(captures, params, flags.window, truth);
+  const report = countPeople(captures, params, flags.window, truth, flags.headcount ?? []);
+  warnAboutInputs(report);
   if (flags.json) {
     process.stdout.write(`${countJson(report)}\n`);
   } else {
@@ -223,6 +311,11 @@ async function runCount(files: string[], flags: CountFlags): Promise<number> {
         (config.model === undefined ? '; default parameters (fit them with --fit)' : '') +
         '\n',
     );
+    if (report.headcounts !== undefined) {
+      process.stdout.write(
+        `calibrated by ${report.headcounts.used} headcount(s): scale = people per unit of the model's estimate\n`,
+      );
+    }
     if (report.score !== undefined) process.stdout.write(`${formatScore(report.score)}\n`);
   }
   return status;

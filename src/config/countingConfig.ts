@@ -31,6 +31,7 @@ const dbm = z.number().min(-127).max(20);
 
 const grouping = z.strictObject({
   linkGapSeconds: seconds.optional(),
+  memorySeconds: seconds.optional(),
   briefSeconds: z.number().min(0).optional(),
   seqMaxGapSeconds: z.number().min(0).optional(),
   seqSlack: z.number().int().min(0).max(4095).optional(),
@@ -50,6 +51,9 @@ const presence = z.strictObject({
   presenceRssi: dbm.optional(),
   unknownRssi: dbm.optional(),
   sensorOffsetsDb: z.record(z.string().min(1), z.number().min(-60).max(60)).optional(),
+  quietSeconds: z.number().min(0).optional(),
+  quietMaxDevices: z.number().int().min(0).optional(),
+  quietRssi: dbm.optional(),
 });
 
 const model = z.strictObject({
@@ -60,7 +64,23 @@ const model = z.strictObject({
     level: z.number().gt(0).lt(1),
     low: z.number().max(0),
     high: z.number().min(0),
+    belt: z
+      .strictObject({
+        edges: z.array(z.number().min(0)).max(32),
+        low: z.array(z.number()),
+        high: z.array(z.number()),
+      })
+      .optional(),
   }),
+  headcountPrior: z
+    .strictObject({
+      driftSd: z.number().min(0),
+      driftSeconds: z.number().positive(),
+      sessionSd: z.number().min(0),
+      sessionSeconds: z.number().positive(),
+      countSd: z.number().positive(),
+    })
+    .optional(),
 });
 
 const fitScore = z.strictObject({
@@ -74,6 +94,9 @@ const fitScore = z.strictObject({
 const fitted = z.strictObject({
   recordings: z.array(z.string()),
   windowSeconds: z.number().positive(),
+  /** Recency weighting of the fit (null: none). */
+  halfLifeDays: z.number().positive().nullable().optional(),
+  referenceTime: z.number().optional(),
   windows: z.number().int().min(0),
   folds: z.number().int().min(0),
   holdCandidates: z.array(z.strictObject({ holdSeconds: z.number(), cvMae: z.number() })),
@@ -95,7 +118,9 @@ const HINTS: [RegExp, string][] = [
   [/^ignore/, 'MAC addresses such as "dc:fb:48:68:be:e4"'],
   [/^model\.levels/, 'RSSI levels in dBm, strongest first, e.g. [-55, -65, -80]'],
   [/^model\.(wifi|ble)/, 'one non-negative weight (people per device) per level'],
+  [/^model\.interval\.belt/, 'edges increasing, one more low and high than edges, low <= high'],
   [/^model\.interval/, 'level between 0 and 1, low <= 0 <= high (airtrace count --fit writes them)'],
+  [/^model\.headcountPrior/, 'standard deviations >= 0 and time constants in seconds (--fit writes them)'],
   [/^presence\.sensorOffsetsDb/, 'dB added to a sensor\'s RSSI, e.g. {"lab-pi": 4}'],
   [/^presence/, 'seconds or dBm; see src/core/occupancy/countingParams.ts'],
   [/^grouping/, 'see src/core/occupancy/countingParams.ts'],
@@ -127,6 +152,20 @@ export function validateCountingConfig(input: unknown): CountingConfigResult {
         path: 'model.levels',
         message: 'levels must be strictly decreasing',
         hint: hintFor('model.levels', ''),
+      });
+    }
+    const belt = m.interval.belt;
+    if (
+      belt !== undefined &&
+      (belt.low.length !== belt.edges.length + 1 ||
+        belt.high.length !== belt.edges.length + 1 ||
+        belt.low.some((l, i) => l > belt.high[i]!) ||
+        belt.edges.some((edge, i) => i > 0 && edge <= belt.edges[i - 1]!))
+    ) {
+      issues.push({
+        path: 'model.interval.belt',
+        message: `${belt.edges.length} edges need ${belt.edges.length + 1} low and high values (low <= high), edges increasing`,
+        hint: hintFor('model.interval.belt', ''),
       });
     }
     for (const key of ['wifi', 'ble'] as const) {
@@ -169,6 +208,7 @@ function modelOf(m: CountingConfig['model']): PeopleModel {
     levels: m.levels,
     weights: { wifi: m.wifi, ble: m.ble ?? m.levels.map(() => 0) },
     interval: m.interval,
+    ...(m.headcountPrior === undefined ? {} : { headcountPrior: m.headcountPrior }),
   };
 }
 
@@ -193,6 +233,9 @@ export function countingParamsOf(config: CountingConfig, hashMac: (mac: string) 
       presenceRssi: p.presenceRssi ?? DEFAULT_PRESENCE.presenceRssi,
       unknownRssi: p.unknownRssi ?? DEFAULT_PRESENCE.unknownRssi,
       sensorOffsetsDb: p.sensorOffsetsDb ?? {},
+      quietSeconds: p.quietSeconds ?? DEFAULT_PRESENCE.quietSeconds,
+      quietMaxDevices: p.quietMaxDevices ?? DEFAULT_PRESENCE.quietMaxDevices,
+      quietRssi: p.quietRssi ?? DEFAULT_PRESENCE.quietRssi,
     },
     model: modelOf(config.model),
     ignoreDeviceIds: ignore,

@@ -46,9 +46,12 @@ function count(args: readonly string[]): Promise<CliResult> {
 }
 
 interface CountJson {
+  headcounts?: { used: number; skipped: number };
   windows: {
     start: number;
     end: number;
+    addresses: number;
+    scale?: number;
     devices: number;
     randomizedDevices: number;
     estimate: number;
@@ -69,6 +72,7 @@ test('count --json: the documented shape, and no address anywhere in the output'
     assert.deepEqual(Object.keys(w), [
       'start',
       'end',
+      'addresses',
       'devices',
       'randomizedDevices',
       'estimate',
@@ -77,6 +81,8 @@ test('count --json: the documented shape, and no address anywhere in the output'
     ]);
     assert.equal(w.end - w.start, 600);
     assert.ok(w.low <= w.estimate && w.estimate <= w.high);
+    // Unique-MAC counting reads far more than the devices, let alone the people.
+    assert.ok(w.addresses >= w.devices && w.addresses > 10, `${w.addresses} addresses`);
   }
   assert.doesNotMatch(result.stdout, MAC);
   assert.doesNotMatch(result.stderr, MAC);
@@ -168,4 +174,63 @@ test('count on a full brno day takes a few seconds', { skip: SKIP_NO_SHARED }, a
   assert.equal((JSON.parse(result.stdout) as CountJson).windows.length, 25);
   assert.ok(seconds < 8, `${seconds.toFixed(1)} s including start-up`);
   assert.doesNotMatch(result.stdout, MAC);
+});
+
+test('count --headcount: one count of a full lab moves every window toward the truth, intervals included', async () => {
+  const config = join(work, 'lab.json');
+  writeFileSync(config, JSON.stringify({ ignore: LAB_COMPUTERS }));
+  const truthFile = join(dir, 'brno_2022-10-19_1400-1420.truth.csv');
+  const plain = await count(['--json', '--window', '300', '--config', config, '--truth', truthFile, full]);
+  assert.equal(plain.code, 0, plain.stderr);
+  const before = JSON.parse(plain.stdout) as CountJson;
+  const counted = await count([
+    '--json',
+    '--window',
+    '300',
+    '--config',
+    config,
+    '--truth',
+    truthFile,
+    '--headcount',
+    '2022-10-19T14:02:00Z,17',
+    '--headcount',
+    '1000,3', // decades before the capture: outside every window
+    full,
+  ]);
+  assert.equal(counted.code, 0, counted.stderr);
+  const after = JSON.parse(counted.stdout) as CountJson;
+  assert.deepEqual(after.headcounts, { used: 1, skipped: 1 });
+  assert.match(counted.stderr, /1 headcount\(s\) fall outside every window/);
+  assert.ok(after.score!.mae < before.score!.mae / 2, `MAE ${after.score!.mae} (was ${before.score!.mae})`);
+  assert.ok(after.score!.coverage! >= before.score!.coverage!);
+  for (const [i, w] of after.windows.entries()) {
+    assert.ok(w.scale! > 1, `scale ${w.scale}`);
+    assert.ok(w.estimate > before.windows[i]!.estimate);
+  }
+  const bad = await count(['--headcount', '2022-10-19T14:02,17', full]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /with its zone/);
+  const negative = await count(['--headcount', '1666188000,-2', full]);
+  assert.equal(negative.code, 1);
+  assert.match(negative.stderr, /expected "t,N"/);
+});
+
+test('count warns about windows the truth does not cover instead of extending its last row', async () => {
+  const truthFile = join(work, 'first-only.csv');
+  writeFileSync(truthFile, readFileSync(join(dir, 'brno_2022-10-19_1400-1420.truth.csv')));
+  const result = await count(['--json', '--truth', truthFile, full, leaving]);
+  assert.equal(result.code, 0, result.stderr);
+  const out = JSON.parse(result.stdout) as CountJson;
+  assert.equal(out.score!.windows, 2);
+  assert.equal(out.windows.filter((w) => w.truth === undefined).length, 3);
+  assert.match(result.stderr, /3 of 5 windows have no ground truth/);
+});
+
+test('count --sensor: one id per capture for sensors in one room, or a clear error', async () => {
+  const two = await count(['--json', '--sensor', 'door,desk', full, leaving]);
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal((JSON.parse(two.stdout) as CountJson).windows.length, 5);
+  const wrong = await count(['--sensor', 'a,b,c', full, leaving]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /3 ids for 2 captures/);
 });

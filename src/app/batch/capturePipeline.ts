@@ -2,6 +2,8 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Observation, WindowSummary } from '../../core/model.ts';
 import { checkObservation } from '../../core/window/plausibleObservation.ts';
+import { addToRuns } from '../../core/occupancy/countWindows.ts';
+import { mergeSpans, type Span } from '../../core/occupancy/presence.ts';
 import { addCounters, emptyCounters, readCaptureStream } from '../../adapters/capture/captureSource.ts';
 import { createSensorWindower } from '../sensor/sensorWindower.ts';
 
@@ -31,6 +33,8 @@ export interface Recording {
   name: string;
   sensorId: string;
   span: { start: number; end: number };
+  /** When it was recording: split where no frame came for over an hour (a sensor that was off). */
+  runs: { start: number; end: number }[];
 }
 
 export interface CaptureReport {
@@ -75,6 +79,8 @@ export interface InputReport {
   failure?: string;
   /** First and last frame time; undefined when no frame had a time. */
   span?: { start: number; end: number };
+  /** Stretches with frames, split at silences of over an hour. */
+  runs: { start: number; end: number }[];
 }
 
 /**
@@ -89,6 +95,7 @@ export async function readCaptureInput(
   const counters = emptyCounters();
   let first = Infinity;
   let last = -Infinity;
+  const runs: Span[] = [];
   let failure: string | undefined;
   try {
     const totalBytes = input.path === '-' ? undefined : statSync(input.path).size;
@@ -106,6 +113,7 @@ export async function readCaptureInput(
         if (flaw === 'no-timestamp') return;
         if (o.t < first) first = o.t;
         if (o.t > last) last = o.t;
+        addToRuns(runs, o.t);
         onObservation(o);
       },
       onProgress: (bytes) => options.onProgress?.({ path: input.path, bytes, totalBytes }),
@@ -121,6 +129,7 @@ export async function readCaptureInput(
     skipped: counters.skipped,
     ...(failure === undefined ? {} : { failure }),
     ...(first <= last ? { span: { start: first, end: last } } : {}),
+    runs: mergeSpans(runs),
   };
 }
 
@@ -172,6 +181,7 @@ export async function runCapturePipeline(
         name: input.path === '-' ? 'stdin' : basename(input.path),
         sensorId,
         span: read.span,
+        runs: read.runs,
       });
       recordedUntil.set(named, Math.max(recordedUntil.get(named) ?? -Infinity, read.span.end));
     }

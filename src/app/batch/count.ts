@@ -1,16 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { type CountingConfig, countingParamsOf } from '../../config/countingConfig.ts';
 import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
 import { distinctAddresses, windowsOver } from '../../core/occupancy/countWindows.ts';
-import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
-import { type FitCandidate, type FitResult, fitPeopleModel } from '../../core/occupancy/fitModel.ts';
+import {
+  calibrateWithHeadcounts,
+  DEFAULT_HEADCOUNT_PRIOR,
+  type Headcount,
+} from '../../core/occupancy/headcounts.ts';
 import {
   estimatesFromPresence,
-  presencesOf,
   type WindowEstimate,
+  windowFeatures,
 } from '../../core/occupancy/peopleEstimate.ts';
-import { mergeSpans, type Span, windowPresence } from '../../core/occupancy/presence.ts';
+import { mergeSpans, type Span } from '../../core/occupancy/presence.ts';
 import { type Score, scoreEstimates } from '../../core/occupancy/scores.ts';
 import { type Sighting, sightingFromDeviceWindow, sortSightings } from '../../core/occupancy/sighting.ts';
 import { type TruthRow, windowTruth } from '../../core/occupancy/truthSeries.ts';
@@ -43,7 +45,8 @@ export interface LoadedCaptures {
 }
 
 export interface LoadOptions {
-  sensorId?: string;
+  /** The sensor that recorded the captures: one for all, or one per path (several in one room). */
+  sensorId?: string | readonly string[];
   /** Default: a random key for this run (ids are then comparable within the run only). */
   siteKey?: Uint8Array;
   onProgress?: (progress: { path: string; bytes: number; totalBytes: number | undefined }) => void;
@@ -61,10 +64,14 @@ export async function loadCaptures(
   const siteKey = options.siteKey ?? new Uint8Array(randomBytes(32));
   const sightings: Sighting[] = [];
   const report = await runCapturePipeline(
-    paths.map((path) => ({ path })),
+    paths.map((path, index) => ({
+      path,
+      sensorId:
+        typeof options.sensorId === 'string' ? options.sensorId : (options.sensorId?.[index] ?? 'local'),
+    })),
     {
       windowSeconds: SIGHTING_SECONDS,
-      sensorId: options.sensorId ?? 'local',
+      sensorId: 'local',
       siteKey,
       ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
@@ -88,143 +95,61 @@ export interface CountedWindow extends WindowEstimate {
   addresses: number;
   /** Ground truth, when given and defined for the window. */
   truth?: number;
+  /** With headcounts: people per unit of the model's estimate, as the headcounts moved it. */
+  scale?: number;
 }
 
 export interface CountReport {
   windows: CountedWindow[];
   /** Against ground truth: windows without truth are left out. */
   score?: Score;
+  /**
+   * With truth: windows it does not cover (before its first row, or after a break in the data
+   * with no row since). Reported so a truth file that ends early is noticed, not extended.
+   */
+  windowsWithoutTruth?: number;
+  /** With headcounts: how many informed the estimates, and how many fell outside every window. */
+  headcounts?: { used: number; skipped: number };
 }
 
+/** When any input was recording: breaks of over DATA_BREAK_SECONDS in every input are gaps. */
 export function coverageOf(captures: Pick<LoadedCaptures, 'recordings'>): Span[] {
-  return mergeSpans(captures.recordings.map((r) => r.span));
+  return mergeSpans(captures.recordings.flatMap((r) => r.runs));
 }
 
-/** Per-window people estimates of the loaded captures, scored when truth is given. */
+/**
+ * Per-window people estimates of the loaded captures, calibrated by headcounts when given (see
+ * core/occupancy/headcounts.ts), and scored when truth is given.
+ */
 export function countPeople(
   captures: LoadedCaptures,
   params: CountingParams,
   windowSeconds: number,
   truth?: readonly TruthRow[],
+  headcounts: readonly Headcount[] = [],
 ): CountReport {
   const coverage = coverageOf(captures);
   const spans = windowsOver(coverage, windowSeconds);
-  const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
-  const presence = windowPresence(presencesOf(groups, params), spans, coverage, params.model.levels.length);
+  const presence = windowFeatures(captures.sightings, spans, coverage, params);
   const addresses = distinctAddresses(captures.sightings, spans);
-  const windows: CountedWindow[] = estimatesFromPresence(presence, params.model).map((w, i) => {
+  let windows: CountedWindow[] = estimatesFromPresence(presence, params.model).map((w, i) => {
     const counted: CountedWindow = { ...w, addresses: addresses[i]! };
     const t = truth === undefined ? undefined : windowTruth(truth, w, coverage);
     if (t !== undefined) counted.truth = t;
     return counted;
   });
-  if (truth === undefined) return { windows };
-  return {
-    windows,
-    score: scoreEstimates(windows.flatMap((w) => (w.truth === undefined ? [] : [{ ...w, truth: w.truth }]))),
-  };
-}
-
-export const HOLD_CANDIDATES: readonly number[] = [600, 900, 1500, 2400];
-
-export interface FitOptions {
-  holdCandidates?: readonly number[];
-  intervalLevel?: number;
-}
-
-export interface FitOutcome {
-  config: CountingConfig;
-  fit: FitResult;
-}
-
-/**
- * Fits the people model on the captures' windows that have ground truth, each capture file a
- * fold of the cross-validation, and returns `base` with the fitted values in it (its ignore list
- * and other settings are kept).
- */
-export function fitCounting(
-  captures: LoadedCaptures,
-  truth: readonly TruthRow[],
-  windowSeconds: number,
-  base: CountingConfig,
-  options: FitOptions = {},
-): FitOutcome {
-  const params = countingParamsOf(base, captures.hashMac);
-  const coverage = coverageOf(captures);
-  const spans = windowsOver(coverage, windowSeconds);
-  const groups = groupDevices(captures.sightings, params.grouping, params.ignoreDeviceIds);
-  const truths = spans.map((w) => windowTruth(truth, w, coverage));
-  // The fold of a window: the recording it overlaps most (recordings rarely share a window).
-  const folds = spans.map((w) => {
-    let best = '';
-    let most = 0;
-    captures.recordings.forEach((r, i) => {
-      const o = Math.min(w.end, r.span.end) - Math.max(w.start, r.span.start);
-      if (o > most) {
-        most = o;
-        best = `${i}`; // by position: two inputs may share a file name
-      }
-    });
-    return best;
-  });
-  const candidates: FitCandidate[] = (options.holdCandidates ?? HOLD_CANDIDATES).map((holdSeconds) => {
-    const withHold: CountingParams = { ...params, presence: { ...params.presence, holdSeconds } };
-    const presence = windowPresence(
-      presencesOf(groups, withHold),
-      spans,
-      coverage,
-      params.model.levels.length,
-    );
-    return {
-      holdSeconds,
-      rows: presence.flatMap((w, i) => {
-        const t = truths[i];
-        return t === undefined ? [] : [{ wifi: w.wifi, ble: w.ble, truth: t, fold: folds[i]! }];
-      }),
-    };
-  });
-  if ((candidates[0]?.rows.length ?? 0) === 0) {
-    throw new RangeError(
-      'no window of the captures has ground truth: check that the truth file covers them (t in Unix seconds, UTC)',
-    );
+  const report: CountReport = { windows };
+  if (headcounts.length > 0) {
+    const prior = params.model.headcountPrior ?? DEFAULT_HEADCOUNT_PRIOR;
+    const calibration = calibrateWithHeadcounts(windows, headcounts, prior, params.model.interval.level);
+    windows = calibration.windows.map(({ scaleSd: _, ...w }) => w);
+    report.windows = windows;
+    report.headcounts = { used: calibration.used, skipped: calibration.skipped };
   }
-  const fit = fitPeopleModel(
-    candidates,
-    params.model.levels,
-    options.intervalLevel ?? params.model.interval.level,
+  if (truth === undefined) return report;
+  report.score = scoreEstimates(
+    windows.flatMap((w) => (w.truth === undefined ? [] : [{ ...w, truth: w.truth }])),
   );
-  const round = (x: number, digits = 4) => Number(x.toFixed(digits));
-  const config: CountingConfig = {
-    ...base,
-    schema: 1,
-    presence: {
-      ...base.presence,
-      holdSeconds: fit.holdSeconds,
-      ...(fit.presenceRssi === undefined ? {} : { presenceRssi: fit.presenceRssi }),
-    },
-    model: {
-      levels: [...fit.model.levels],
-      wifi: fit.model.weights.wifi.map((w) => round(w)),
-      ble: fit.model.weights.ble.map((w) => round(w)),
-      interval: {
-        level: fit.model.interval.level,
-        low: round(fit.model.interval.low),
-        high: round(fit.model.interval.high),
-      },
-    },
-    fitted: {
-      recordings: captures.recordings.map((r) => r.name),
-      windowSeconds,
-      windows: candidates[0]!.rows.length,
-      folds: fit.folds,
-      holdCandidates: fit.candidates.map((c) => ({ holdSeconds: c.holdSeconds, cvMae: round(c.cvMae) })),
-      crossValidated: {
-        windows: fit.cv.windows,
-        mae: round(fit.cv.mae),
-        r: fit.cv.r === null ? null : round(fit.cv.r),
-        coverage: fit.cv.coverage === null ? null : round(fit.cv.coverage),
-      },
-    },
-  };
-  return { config, fit };
+  report.windowsWithoutTruth = windows.filter((w) => w.truth === undefined).length;
+  return report;
 }

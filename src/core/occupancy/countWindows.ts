@@ -10,6 +10,23 @@ import type { Sighting } from './sighting.ts';
 export const MAX_WINDOWS = 1_000_000;
 
 /**
+ * A capture in which no frame arrives for longer than this was not recording (the sensor was off
+ * or moved): the silence is a break in the data, not an empty room, and gets no windows.
+ */
+export const DATA_BREAK_SECONDS = 3600;
+
+/** Adds a frame's time to a capture's runs of data (frames in time order, mostly). */
+export function addToRuns(runs: Span[], t: number, breakSeconds = DATA_BREAK_SECONDS): void {
+  const last = runs.at(-1);
+  if (last !== undefined && t >= last.start - breakSeconds && t - last.end <= breakSeconds) {
+    if (t > last.end) last.end = t;
+    if (t < last.start) last.start = t;
+    return;
+  }
+  runs.push({ start: t, end: t });
+}
+
+/**
  * Clock-aligned windows of `windowSeconds` that overlap data: a window between two recordings
  * (the night between two capture days) has no data and so no estimate.
  */

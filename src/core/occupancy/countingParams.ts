@@ -8,6 +8,12 @@ export interface GroupingParams {
   /** A device silent for longer than this is gone: a later address starts a new device. */
   linkGapSeconds: number;
   /**
+   * An address heard again after a silence longer than this starts afresh instead of returning
+   * to its old device: the grouping's memory. At least the longest hold, so a phone held present
+   * across a silence stays one device; bounded, so days ago never shape today's count.
+   */
+  memorySeconds: number;
+  /**
    * A non-randomized address heard for no longer than this, when first seen, may still be one of
    * a device's rotating addresses (some datasets re-randomize every address, and the LA bit is
    * then meaningless). Heard for longer, it is a device by itself.
@@ -46,6 +52,42 @@ export interface PresenceParams {
   unknownRssi: number;
   /** Per-sensor corrections added to its RSSI, so one set of levels fits several sensors. */
   sensorOffsetsDb: Readonly<Record<string, number>>;
+  /**
+   * A stretch this long in which at most `quietMaxDevices` devices per minute are heard at
+   * `quietRssi` or stronger means the room emptied: no stay is held across it. 0 turns this off.
+   * A level of its own, not `presenceRssi`: fitting moves that one, and the features the fit
+   * learns from must not change with what it finds.
+   */
+  quietSeconds: number;
+  quietMaxDevices: number;
+  quietRssi: number;
+}
+
+/**
+ * The interval as a confidence belt (see intervals.ts): the true count's levels are below
+ * `edges[0]`, below `edges[1]`, ...; for level b, `low[b]` and `high[b]` are the quantiles of
+ * `estimate - truth` that bound the interval's share of windows with a true count in b.
+ */
+export interface IntervalBelt {
+  edges: readonly number[];
+  low: readonly number[];
+  high: readonly number[];
+}
+
+/**
+ * What a headcount may change, as a prior on the scale `s` in `people = s * estimate` (see
+ * headcounts.ts): `s = 1 + drift + session`, both Gaussian processes with exponential covariance.
+ */
+export interface HeadcountPrior {
+  /** SD of the slow part of the scale: devices per person of a site or a season. */
+  driftSd: number;
+  /** How long the slow part keeps its value (the time constant of its correlation), seconds. */
+  driftSeconds: number;
+  /** SD of the fast part: one class or group differs from another within a day. */
+  sessionSd: number;
+  sessionSeconds: number;
+  /** SD of a headcount against the window's mean count (miscounts, people coming and going). */
+  countSd: number;
 }
 
 /**
@@ -54,14 +96,17 @@ export interface PresenceParams {
  * Non-negative weights make this a monotone RSSI -> people-per-device curve: the original
  * tracker's fixed "ratio", fitted per RSSI band.
  *
- * The interval is split-conformal on cross-validated residuals scaled by sqrt(estimate + 1):
- * `[estimate + low * s, estimate + high * s]`, s = sqrt(estimate + 1), clipped at 0.
+ * The interval comes from cross-validated residuals: a belt that holds per level of the true count
+ * (`belt`, what `--fit` writes), else (older files) one split-conformal pair scaled by
+ * s = sqrt(estimate + 1): `[estimate + low * s, estimate + high * s]`; clipped at 0 either way.
  */
 export interface PeopleModel {
   /** RSSI levels in dBm, strongest first. */
   levels: readonly number[];
   weights: { wifi: readonly number[]; ble: readonly number[] };
-  interval: { level: number; low: number; high: number };
+  interval: { level: number; low: number; high: number; belt?: IntervalBelt };
+  /** The prior headcount calibration starts from; DEFAULT_HEADCOUNT_PRIOR when absent. */
+  headcountPrior?: HeadcountPrior;
 }
 
 export interface CountingParams {
@@ -74,6 +119,7 @@ export interface CountingParams {
 
 export const DEFAULT_GROUPING: GroupingParams = {
   linkGapSeconds: 900,
+  memorySeconds: 2400,
   briefSeconds: 10,
   seqMaxGapSeconds: 60,
   seqSlack: 32,
@@ -87,29 +133,50 @@ export const DEFAULT_GROUPING: GroupingParams = {
 };
 
 export const DEFAULT_PRESENCE: PresenceParams = {
-  holdSeconds: 1500,
+  holdSeconds: 2400,
   padSeconds: 60,
   stationarySeconds: 6 * 3600,
   presenceRssi: -65,
   unknownRssi: -65,
   sensorOffsetsDb: {},
+  quietSeconds: 240,
+  quietMaxDevices: 0,
+  quietRssi: -65,
 };
 
 export const DEFAULT_LEVELS: readonly number[] = [-55, -60, -65, -70, -75, -80, -85];
 
 /**
- * The default model: fitted on all 13 brno days (a university lab, one ESP32 sensor, the lab's
- * computers ignored, 10-minute windows; `npm run eval` prints it as "reference"). Read: a device
- * heard at -55 dBm or stronger counts about 1.2 people, at -65 to -55 about 0.7, at -70 to -65
- * about 0.3, weaker almost nothing (a phone per person, phones off or left in bags, and one
- * device per phone model while several of a model are around). Another site, sensor or antenna
- * differs: fit it with `airtrace count --fit`. BLE has no ground truth to fit on, so it adds
- * nothing by default.
+ * The default model: fitted on all 54 shared days of the brno lab (2022, 2023, a month of 2023,
+ * 2024 with two sensors; one university lab, ESP32 sensors, the lab's computers ignored,
+ * 10-minute windows), recent days weighted more (half-life 60 days, so mostly 2023-2024); `npm run
+ * eval occupancy` refits it and writes it to eval/out/occupancy/fitted-all-days.json. Read: a
+ * device heard at -65 dBm or stronger counts about 0.9 people, one at -60 or stronger another 0.26
+ * (phones per person fell to about one as phones began to randomize everything), weaker ones
+ * almost nothing. The interval is a belt per level of the true count (intervals.ts). Another site,
+ * sensor or antenna differs: fit it with `airtrace count --fit`, or correct it with headcounts.
+ * BLE has no ground truth to fit on, so it adds nothing by default.
  */
 export const DEFAULT_MODEL: PeopleModel = {
   levels: DEFAULT_LEVELS,
-  weights: { wifi: [0.49, 0, 0.45, 0.16, 0.09, 0.03, 0], ble: [0, 0, 0, 0, 0, 0, 0] },
-  interval: { level: 0.9, low: -0.78, high: 0.74 },
+  weights: { wifi: [0, 0.2588, 0.9064, 0, 0.0034, 0, 0.0038], ble: [0, 0, 0, 0, 0, 0, 0] },
+  interval: {
+    level: 0.9,
+    low: -0.2474,
+    high: 0,
+    belt: {
+      edges: [0.5, 3.5, 6.5, 9.5, 12.5, 15.5],
+      low: [0, -3, -4.3443, -3.617, -4.3961, -3.159, -3.976],
+      high: [0.0273, 2.7157, 5.7927, 3.3745, 2.8071, 5.3208, 5.7576],
+    },
+  },
+  headcountPrior: {
+    driftSd: 0.02,
+    driftSeconds: 90 * 86_400,
+    sessionSd: 0.2,
+    sessionSeconds: 7200,
+    countSd: 1.5,
+  },
 };
 
 export function defaultCountingParams(): CountingParams {

@@ -4,7 +4,9 @@
  * Phones change their Wi-Fi MAC for almost every probe burst, and lately their sequence number
  * too, but not the way they describe their radio: the probe-request IE fingerprint stays. So:
  *
- * 1. An address seen before stays with its device.
+ * 1. An address seen before stays with its device unless the device has been silent for longer
+ *    than `memorySeconds`; then it starts afresh, so nothing older than that ever influences
+ *    grouping (a day counts the same alone or after any earlier days).
  * 2. A stable address (not randomized, and heard for longer than `briefSeconds`) is a device by
  *    itself and never takes other addresses.
  * 3. Any other address joins a device that is still around (heard within `linkGapSeconds`) and
@@ -102,11 +104,23 @@ export class DeviceGrouper {
     private readonly ignore: ReadonlySet<string> = new Set(),
   ) {}
 
+  private get memorySeconds(): number {
+    return Math.max(this.params.memorySeconds, this.params.linkGapSeconds);
+  }
+
   /** Adds one sighting; returns its device, or undefined when it is ignored (listed, access point). */
   add(s: Sighting): DeviceGroup | undefined {
     if (s.infrastructure || this.ignore.has(s.deviceId)) return undefined;
     this.prune(s.firstSeen);
     let state = this.byDevice.get(s.deviceId);
+    if (state !== undefined && s.firstSeen - state.group.lastSeen > this.memorySeconds) {
+      // Back after a silence longer than the grouping's memory: a new stay of the device, grouped afresh.
+      // Joining the old group would let what was heard days ago (its fingerprints, sequence
+      // numbers, other addresses) decide today's grouping, so a day's count would depend on
+      // which earlier days are in the same run.
+      this.forget(state);
+      state = undefined;
+    }
     let how: Joined = 'known';
     if (state === undefined) {
       this.addressFirstSeen.set(s.deviceId, s.firstSeen);
@@ -130,6 +144,16 @@ export class DeviceGrouper {
 
   groups(): DeviceGroup[] {
     return this.states.map((s) => s.group);
+  }
+
+  /** Drops a device's addresses from the lookups: none of them may join it again. */
+  private forget(state: GroupState): void {
+    for (const id of state.group.members) {
+      if (this.byDevice.get(id) === state) {
+        this.byDevice.delete(id);
+        this.addressFirstSeen.delete(id);
+      }
+    }
   }
 
   private isStable(s: Sighting): boolean {
@@ -177,7 +201,7 @@ export class DeviceGrouper {
   private attach(state: GroupState, s: Sighting, how: Joined): void {
     const g = state.group;
     if (!state.isActive) {
-      // A known address back after a long silence (a per-network random MAC): around again.
+      // Pruned a moment ago but heard again within the link gap: around again.
       state.isActive = true;
       this.active.push(state);
     }

@@ -47,18 +47,21 @@ export function predict(b: readonly number[], x: readonly number[]): number {
 }
 
 /**
- * Non-negative least absolute deviations (median regression): the fit that minimises the mean
- * absolute error, by IRLS with weights 1 / max(|residual|, `floor`).
+ * Non-negative least absolute deviations (median regression): the fit that minimises the
+ * (row-weighted) mean absolute error, by IRLS with weights rowWeight / max(|residual|, `floor`).
  */
 export function nonNegativeLeastAbsolute(
   rows: readonly (readonly number[])[],
   y: readonly number[],
+  rowWeights?: readonly number[],
   iterations = 40,
   floor = 0.1,
 ): number[] {
-  let b = nonNegativeLeastSquares(rows, y);
+  let b = nonNegativeLeastSquares(rows, y, rowWeights);
   for (let it = 0; it < iterations; it++) {
-    const weights = rows.map((x, n) => 1 / Math.max(floor, Math.abs(y[n]! - predict(b, x))));
+    const weights = rows.map(
+      (x, n) => (rowWeights?.[n] ?? 1) / Math.max(floor, Math.abs(y[n]! - predict(b, x))),
+    );
     const next = nonNegativeLeastSquares(rows, y, weights);
     const change = next.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
     b = next;

@@ -38,13 +38,26 @@ function effectiveRssi(rssi: number | undefined, sensorId: string, p: PresencePa
   return (rssi ?? p.unknownRssi) + (p.sensorOffsetsDb[sensorId] ?? 0);
 }
 
+/** True when a quiet stretch of the room lies inside the gap (from, to): nobody bridges it. */
+function quietBetween(from: number, to: number, quiet: readonly Span[]): boolean {
+  for (const q of quiet) {
+    if (q.start >= to) return false;
+    if (q.start >= from && q.end <= to) return true;
+  }
+  return false;
+}
+
 /** Stays from the group's sightings at or above `level` (sightings are in time order). */
-function staysAt(group: DeviceGroup, level: number, p: PresenceParams): Span[] {
+function staysAt(group: DeviceGroup, level: number, p: PresenceParams, quiet: readonly Span[]): Span[] {
   const stays: Span[] = [];
   let current: Span | undefined;
   for (const s of group.sightings) {
     if (effectiveRssi(s.rssiMax, s.sensorId, p) < level) continue;
-    if (current !== undefined && s.firstSeen - current.end <= p.holdSeconds) {
+    if (
+      current !== undefined &&
+      s.firstSeen - current.end <= p.holdSeconds &&
+      !quietBetween(current.end, s.firstSeen, quiet)
+    ) {
       if (s.lastSeen > current.end) current.end = s.lastSeen;
     } else {
       if (current !== undefined) stays.push(current);
@@ -59,17 +72,74 @@ function staysAt(group: DeviceGroup, level: number, p: PresenceParams): Span[] {
   return stays;
 }
 
-export function presenceOf(group: DeviceGroup, levels: readonly number[], p: PresenceParams): DevicePresence {
-  const any = staysAt(group, -Infinity, p);
-  const stationary = any.some((s) => s.end - s.start - 2 * p.padSeconds > p.stationarySeconds);
+/** Present without a break (at any level) for longer than `stationarySeconds`: equipment. */
+export function isStationary(group: DeviceGroup, p: PresenceParams): boolean {
+  return staysAt(group, -Infinity, p, []).some(
+    (s) => s.end - s.start - 2 * p.padSeconds > p.stationarySeconds,
+  );
+}
+
+/**
+ * `quiet`: stretches when the room fell silent (see `quietStretches`), sorted; a device is not
+ * held present across one.
+ */
+export function presenceOf(
+  group: DeviceGroup,
+  levels: readonly number[],
+  p: PresenceParams,
+  quiet: readonly Span[] = [],
+): DevicePresence {
+  const stationary = isStationary(group, p);
   return {
     group,
     medium: group.medium,
     randomized: group.randomized,
-    stays: levels.map((level) => staysAt(group, level, p)),
-    presentStays: staysAt(group, p.presenceRssi, p),
+    stays: levels.map((level) => staysAt(group, level, p, quiet)),
+    presentStays: staysAt(group, p.presenceRssi, p, quiet),
     stationary,
   };
+}
+
+/**
+ * Stretches of at least `quietSeconds` during which at most `quietMaxDevices` devices were heard
+ * at `quietRssi` or stronger per minute, over data that was being collected. A phone left on
+ * a desk may be silent for 20 minutes, which is why stays are held across gaps; a whole room
+ * is not: when (nearly) nothing near the sensor speaks for minutes, the room emptied, and
+ * holding everyone across that (a lunch break) would read a full room in an empty one.
+ */
+export function quietStretches(
+  groups: readonly DeviceGroup[],
+  coverage: readonly Span[],
+  p: PresenceParams,
+): Span[] {
+  if (!(p.quietSeconds > 0)) return [];
+  const minute = 60;
+  const heard = new Map<number, Set<number>>();
+  for (const g of groups) {
+    if (isStationary(g, p)) continue;
+    for (const s of g.sightings) {
+      if (effectiveRssi(s.rssiMax, s.sensorId, p) < p.quietRssi) continue;
+      const bin = Math.floor(s.firstSeen / minute);
+      let set = heard.get(bin);
+      if (set === undefined) heard.set(bin, (set = new Set()));
+      set.add(g.id);
+    }
+  }
+  const out: Span[] = [];
+  for (const c of mergeSpans(coverage)) {
+    let runStart: number | undefined;
+    const first = Math.ceil(c.start / minute);
+    const last = Math.floor(c.end / minute); // bins fully inside the coverage
+    for (let bin = first; bin <= last; bin++) {
+      const isQuiet = bin < last && (heard.get(bin)?.size ?? 0) <= p.quietMaxDevices;
+      if (isQuiet && runStart === undefined) runStart = bin * minute;
+      if (!isQuiet && runStart !== undefined) {
+        if (bin * minute - runStart >= p.quietSeconds) out.push({ start: runStart, end: bin * minute });
+        runStart = undefined;
+      }
+    }
+  }
+  return out;
 }
 
 /** What one window knows of the devices: features for the model, and the device counts. */

@@ -1,7 +1,8 @@
 /**
  * Ground-truth people counts: a CSV with a header `t,count` (t in Unix seconds). A count holds
- * from its t until the next row's (the last one without end); a window's true count is the
- * time-weighted mean over the part of the window that both the truth and the data cover.
+ * from its t until the next row's, or until the data breaks (see `windowTruth`); a window's true
+ * count is the time-weighted mean over the part of the window that both the truth and the data
+ * cover.
  */
 
 import type { Span } from './presence.ts';
@@ -50,6 +51,11 @@ export function parseTruthCsv(text: string): TruthParse {
 /**
  * Time-weighted mean of the truth over `window` intersected with `coverage` (sorted, disjoint
  * spans); undefined when no covered second of the window has a truth value.
+ *
+ * A count holds from its row until the next row, but not across a break in the data: a row holds
+ * into a span of `coverage` only if no earlier span ended after it. A truth file whose last row
+ * says "8 people" at the end of one recording does not say anything about the next recording,
+ * an hour or a week later; a row written while the sensor was off (just before a span) holds.
  */
 export function windowTruth(
   rows: readonly TruthRow[],
@@ -59,19 +65,18 @@ export function windowTruth(
   if (rows.length === 0) return undefined;
   let weighted = 0;
   let seconds = 0;
+  let previousEnd = -Infinity;
   for (const c of coverage) {
-    const a = Math.max(window.start, c.start, rows[0]!.t);
+    const floor = previousEnd;
+    previousEnd = c.end;
+    const a = Math.max(window.start, c.start);
     const b = Math.min(window.end, c.end);
     if (b <= a) continue;
-    // Last row at or before a.
-    let lo = 0;
-    let hi = rows.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (rows[mid]!.t <= a) lo = mid;
-      else hi = mid - 1;
-    }
-    for (let i = lo; i < rows.length && rows[i]!.t < b; i++) {
+    // First row after the previous span's end, then the last such row at or before a.
+    const first = firstRowAfter(rows, floor);
+    if (first >= rows.length) continue;
+    let i = Math.max(first, lastRowAtOrBefore(rows, a));
+    for (; i < rows.length && rows[i]!.t < b; i++) {
       const from = Math.max(a, rows[i]!.t);
       const to = Math.min(b, rows[i + 1]?.t ?? Infinity);
       if (to > from) {
@@ -81,4 +86,21 @@ export function windowTruth(
     }
   }
   return seconds > 0 ? weighted / seconds : undefined;
+}
+
+/** Index of the first row with t > x (rows.length when none). */
+function firstRowAfter(rows: readonly TruthRow[], x: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.t <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the last row with t <= x (0 when none: the loop then starts where truth starts). */
+function lastRowAtOrBefore(rows: readonly TruthRow[], x: number): number {
+  return Math.max(0, firstRowAfter(rows, x) - 1);
 }

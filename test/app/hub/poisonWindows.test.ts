@@ -53,7 +53,11 @@ test(
       await sensor.drained(30_000);
 
       assert.equal(sensor.counters.outboxDepth, 0, 'nothing is stuck in the outbox');
-      assert.equal(sensor.counters.refusedByHub, 2, `the sensor learns both were not stored: ${logs.join(' / ')}`);
+      assert.equal(
+        sensor.counters.refusedByHub,
+        2,
+        `the sensor learns both were not stored: ${logs.join(' / ')}`,
+      );
       const letters = await store.deadLetters();
       assert.equal(letters.length, 1);
       assert.equal(letters[0]!.windowStart, poison.windowStart);

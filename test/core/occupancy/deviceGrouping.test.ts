@@ -194,3 +194,17 @@ test('a known rotating address back after a long silence brings its device back'
   assert.equal(groups.length, 1);
   assert.equal(groups[0]!.members.size, 2);
 });
+
+test('an address back after more than memorySeconds starts a new device: nothing older shapes grouping', () => {
+  const memory = DEFAULT_GROUPING.memorySeconds;
+  const groups = group([
+    sighting(0, { deviceId: 'per-network', ssids: ['home', 'work', 'gym'] }),
+    sighting(memory + 100, { deviceId: 'per-network' }),
+    sighting(memory + 130, { deviceId: 'rotated' }), // same fingerprint: joins the device around now
+  ]);
+  assert.equal(groups.length, 2);
+  assert.equal(groups[0]!.members.size, 1);
+  assert.deepEqual([...groups[1]!.members].sort(), ['per-network', 'rotated']);
+  // The old device's networks stay with the old device.
+  assert.equal(groups[1]!.ssids.size, 0);
+});

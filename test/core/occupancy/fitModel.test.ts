@@ -91,7 +91,7 @@ test('the fit picks the hold whose features explain the truth, and cross-validat
     Array.from({ length: 120 }, (_, i) => {
       const people = Math.round(15 * rand());
       const devices = people / 0.7 + (informative ? (rand() - 0.5) * 0.5 : 10 * rand());
-      return { wifi: [devices, 0], ble: [0, 0], truth: people, fold: `day-${i % 6}` };
+      return { wifi: [devices, 0], ble: [0, 0], truth: people, fold: `day-${i % 6}`, start: i * 600 };
     });
   const fit = fitPeopleModel(
     [
@@ -114,6 +114,7 @@ test('with fewer than three recordings, quarters of the time are the folds', () 
     ble: [0],
     truth: (i % 10) * 0.5,
     fold: 'one',
+    start: i * 600,
   }));
   const fit = fitPeopleModel([{ holdSeconds: 900, rows }], [-70]);
   assert.equal(fit.folds, 4);
@@ -139,12 +140,16 @@ test('property: fitted weights are never negative and predictions never below 0'
           ble: [0, 0],
           truth: y,
           fold: `f${i % 4}`,
+          start: i * 600,
         }));
         const fit = fitPeopleModel([{ holdSeconds: 900, rows }], [-60, -80]);
+        const belt = fit.model.interval.belt;
         return (
           fit.model.weights.wifi.every((w) => w >= 0) &&
           fit.model.interval.low <= 0 &&
-          fit.model.interval.high >= 0
+          fit.model.interval.high >= 0 &&
+          belt.low.every((l, i) => l <= belt.high[i]!) &&
+          belt.low.length === belt.edges.length + 1
         );
       },
     ),

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_PRESENCE, type PresenceParams } from '../../../src/core/occupancy/countingParams.ts';
 import type { DeviceGroup } from '../../../src/core/occupancy/deviceGrouping.ts';
-import { mergeSpans, presenceOf, windowPresence } from '../../../src/core/occupancy/presence.ts';
+import {
+  mergeSpans,
+  presenceOf,
+  quietStretches,
+  windowPresence,
+} from '../../../src/core/occupancy/presence.ts';
 import type { Sighting } from '../../../src/core/occupancy/sighting.ts';
 
 const params: PresenceParams = { ...DEFAULT_PRESENCE, holdSeconds: 300, padSeconds: 30, presenceRssi: -70 };
@@ -10,6 +15,7 @@ const params: PresenceParams = { ...DEFAULT_PRESENCE, holdSeconds: 300, padSecon
 function deviceGroup(
   points: [t: number, rssi: number | undefined, sensor?: string][],
   randomized = true,
+  id = 0,
 ): DeviceGroup {
   const sightings: Sighting[] = points.map(([t, rssi, sensor]) => ({
     sensorId: sensor ?? 's1',
@@ -30,7 +36,7 @@ function deviceGroup(
     addressType: undefined,
   }));
   return {
-    id: 0,
+    id,
     medium: 'wifi',
     members: new Set(['d']),
     randomized,
@@ -143,4 +149,58 @@ test('spans merge into sorted disjoint ones', () => {
       { start: 5, end: 8 },
     ],
   );
+});
+
+test('a room that falls silent for quietSeconds ends every stay held across the silence', () => {
+  const quietParams = { ...params, holdSeconds: 1500, quietSeconds: 240, quietMaxDevices: 0, quietRssi: -70 };
+  // Two phones before a break and after it; during the break only a weak passer-by is heard.
+  const a = deviceGroup(
+    [
+      [0, -60],
+      [120, -60],
+      [1080, -60],
+    ],
+    true,
+    1,
+  );
+  const b = deviceGroup(
+    [
+      [60, -62],
+      [1100, -62],
+    ],
+    true,
+    2,
+  );
+  const passer = deviceGroup([[500, -85]], true, 3);
+  const coverage = [{ start: 0, end: 1200 }];
+  const quiet = quietStretches([a, b, passer], coverage, quietParams);
+  // Minutes 3..17 (180..1020 s) have no device at quietRssi: one quiet stretch.
+  assert.deepEqual(quiet, [{ start: 180, end: 1080 }]);
+  const held = presenceOf(a, [-70], quietParams);
+  assert.deepEqual(held.stays[0], [{ start: -30, end: 1110 }]);
+  const split = presenceOf(a, [-70], quietParams, quiet);
+  assert.deepEqual(split.stays[0], [
+    { start: -30, end: 150 },
+    { start: 1050, end: 1110 },
+  ]);
+  const [during] = windowPresence(
+    [split, presenceOf(b, [-70], quietParams, quiet)],
+    [{ start: 600, end: 660 }],
+    coverage,
+    1,
+  );
+  assert.equal(during!.devices, 0);
+  // A silence shorter than quietSeconds is bridged as before.
+  assert.deepEqual(quietStretches([a, b], coverage, { ...quietParams, quietSeconds: 1200 }), []);
+  // Off when quietSeconds is 0.
+  assert.deepEqual(quietStretches([a, b], coverage, { ...quietParams, quietSeconds: 0 }), []);
+});
+
+test('fixed equipment heard every minute does not keep an empty room from reading quiet', () => {
+  const quietParams = { ...params, stationarySeconds: 1800, quietSeconds: 240, quietMaxDevices: 0 };
+  const points: [number, number][] = [];
+  for (let t = 0; t <= 3 * 3600; t += 60) points.push([t, -40]);
+  const printer = deviceGroup(points, false, 1);
+  const quiet = quietStretches([printer], [{ start: 0, end: 3 * 3600 }], quietParams);
+  assert.deepEqual(quiet, [{ start: 0, end: 3 * 3600 }]);
 });

@@ -37,6 +37,26 @@ test("a window's truth is the time-weighted mean over what truth and data cover"
   assert.equal(windowTruth([], { start: 0, end: 1 }, all), undefined);
 });
 
+test('a count does not hold across a break in the data: the next recording has no truth until a row says so', () => {
+  const rows = [
+    { t: 100, count: 8 },
+    { t: 9000, count: 3 },
+  ];
+  // Two recordings with a break between them (8000..8500 has no data).
+  const coverage = [
+    { start: 0, end: 8000 },
+    { start: 8500, end: 20_000 },
+  ];
+  assert.equal(windowTruth(rows, { start: 7400, end: 8000 }, coverage), 8);
+  // After the break, 8 no longer holds; from 9000 on, 3 does.
+  assert.equal(windowTruth(rows, { start: 8500, end: 8800 }, coverage), undefined);
+  assert.equal(windowTruth(rows, { start: 8800, end: 9400 }, coverage), 3);
+  // A row written while the sensor was off holds into the span that follows.
+  assert.equal(windowTruth([{ t: 8200, count: 5 }], { start: 8500, end: 9100 }, coverage), 5);
+  // Without a later row, the last one ends with its recording.
+  assert.equal(windowTruth([{ t: 100, count: 8 }], { start: 10_000, end: 10_600 }, coverage), undefined);
+});
+
 test('scores: MAE, Pearson r (undefined for a constant series) and interval coverage', () => {
   const s = scoreEstimates([
     { estimate: 1, low: 0, high: 2, truth: 2 },
