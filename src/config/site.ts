@@ -9,6 +9,7 @@ import type {
   PositioningSensor,
   PositioningSite,
   RssiStatistic,
+  SiteTuning,
 } from '../core/positioning/positioningSite.ts';
 
 /**
@@ -69,17 +70,30 @@ const sensorSchema = z.strictObject({
   calibration: sensorCalibration.optional(),
 });
 
+/** Corners `[x, y]` in metres, either winding; the last joins the first. */
+const ring = z.array(z.tuple([metres, metres])).min(3);
+
 const floorSchema = z.strictObject({
   id: floorId,
   name: z.string().optional(),
   bounds: boundsSchema.optional(),
+  /** The floor polygon, when the floor is not its whole box (an L-shaped flat): no fix lies outside it. */
+  outline: ring.optional(),
   floorPlan: floorPlan.optional(),
 });
 
+/** A room, an area of a shop: each device is assigned the zone it is in, with hysteresis. */
 const zoneSchema = z.strictObject({
   name: z.string().min(1),
   floor: floorId.optional(),
-  polygon: z.array(z.tuple([metres, metres])).min(3),
+  polygon: ring,
+});
+
+/** Where nobody stands (desks, columns, shafts): no fix lies inside one. */
+const obstacleSchema = z.strictObject({
+  name: z.string().optional(),
+  floor: floorId.optional(),
+  polygon: ring,
 });
 
 const surveyPointSchema = z.strictObject({
@@ -95,9 +109,12 @@ const siteSchema = z.strictObject({
   bounds: boundsSchema,
   /** Height of the tracked devices above the floor, metres (default 1.2). */
   deviceZ: z.number().nonnegative().optional(),
+  /** The floor polygon of a site without floors, when the floor is not the whole box. */
+  outline: ring.optional(),
   floorPlan: floorPlan.optional(),
   floors: z.array(floorSchema).optional(),
   zones: z.array(zoneSchema).optional(),
+  obstacles: z.array(obstacleSchema).optional(),
   /** Site-wide path loss, for sensors without their own calibration. */
   pathLoss: pathLoss.optional(),
   /** What the last calibration reported. */
@@ -110,6 +127,17 @@ const siteSchema = z.strictObject({
       sigmaDb: z.number().nonnegative(),
       fittedAt: z.string().optional(),
       warnings: z.array(z.string()).optional(),
+      /** Learned on held-out recordings: see src/core/positioning/heldOutTuning.ts. */
+      tuning: z
+        .strictObject({
+          /** Per method, spread -> radius holding the truth 9 times in 10. */
+          radius90Scale: z.record(z.string(), z.number().positive()).optional(),
+          /** Walking-speed spread of the grid filters, m/s, per radio map. */
+          speedSigma: z
+            .strictObject({ pathLoss: z.number().positive().optional(), survey: z.number().positive().optional() })
+            .optional(),
+        })
+        .optional(),
     })
     .optional(),
   /** RSSI vectors recorded at known places, for fingerprinting and the survey-corrected radio map. */
@@ -120,6 +148,7 @@ export type Site = z.infer<typeof siteSchema>;
 export type SiteSensor = z.infer<typeof sensorSchema>;
 type SiteFloor = z.infer<typeof floorSchema>;
 type SiteZone = z.infer<typeof zoneSchema>;
+type SiteObstacle = z.infer<typeof obstacleSchema>;
 type SiteSurveyPoint = z.infer<typeof surveyPointSchema>;
 type Bounds = z.infer<typeof boundsSchema>;
 
@@ -154,7 +183,7 @@ function hintFor(path: string, code: string): string {
   if (last === 'n') return 'the path-loss exponent: about 2 in free space, 1.5-4 indoors';
   if (last === 'rssiAt1m' || last === 'p0') return 'a power in dBm, e.g. -59 for RSSI@1m';
   if (last === 'metresPerPixel') return 'how many metres one pixel of the plan covers, e.g. 0.03';
-  if (/polygon/.test(path)) return 'at least three [x, y] corners in metres';
+  if (/polygon|outline/.test(path)) return 'at least three [x, y] corners in metres';
   if (last === 'model') return 'either "reference" (rssiAt1m, n) or "document" (p0, fadeMargin, n)';
   return 'see the site file format in src/config/site.ts';
 }
@@ -178,6 +207,8 @@ interface SiteParts {
   sensors: [number, SiteSensor][];
   floors: [number, SiteFloor][] | undefined;
   zones: [number, SiteZone][];
+  obstacles: [number, SiteObstacle][];
+  outlines: [string, readonly (readonly [number, number])[]][];
   survey: [number, SiteSurveyPoint][];
 }
 
@@ -201,6 +232,13 @@ function salvage(input: unknown): SiteParts {
     sensors: each(sensorSchema, o['sensors']),
     floors: Array.isArray(o['floors']) ? each(floorSchema, o['floors']) : undefined,
     zones: each(zoneSchema, o['zones']),
+    obstacles: each(obstacleSchema, o['obstacles']),
+    outlines: [
+      ...(ring.safeParse(o['outline']).success ? [['outline', o['outline']] as [string, [number, number][]]] : []),
+      ...each(floorSchema, o['floors']).flatMap(([i, f]): [string, [number, number][]][] =>
+        f.outline ? [[`floors[${i}].outline`, f.outline]] : [],
+      ),
+    ],
     survey: each(surveyPointSchema, o['survey']),
   };
 }
@@ -265,6 +303,18 @@ function crossCheck(parts: SiteParts): { errors: SiteIssue[]; warnings: SiteIssu
         path: `zones[${i}].name`,
         message: `zone name ${zone.name} is also zones[${first}]'s`,
         hint: 'zone names must be unique',
+      });
+  }
+  for (const [path, outline] of parts.outlines)
+    if (polygonArea(outline) <= 0)
+      errors.push({ path, message: 'the floor polygon has no area', hint: 'the corners must not all lie on one line' });
+  for (const [i, o] of parts.obstacles) {
+    checkFloor(`obstacles[${i}].floor`, o.floor);
+    if (polygonArea(o.polygon) <= 0)
+      errors.push({
+        path: `obstacles[${i}].polygon`,
+        message: `obstacle ${o.name ?? i} has no area`,
+        hint: 'the corners must not all lie on one line',
       });
   }
   for (const [i, p] of parts.survey) {
@@ -392,7 +442,7 @@ export async function saveSite(path: string, site: Site): Promise<void> {
 export function applyCalibration(
   site: Site,
   result: CalibrationResult,
-  meta: { fittedAt?: string; statistic?: RssiStatistic } = {},
+  meta: { fittedAt?: string; statistic?: RssiStatistic; tuning?: SiteTuning } = {},
 ): Site {
   const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
   const sensors = site.sensors.map((s) => {
@@ -425,8 +475,18 @@ export function applyCalibration(
       ...(meta.statistic === undefined ? {} : { statistic: meta.statistic }),
       ...(meta.fittedAt === undefined ? {} : { fittedAt: meta.fittedAt }),
       ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
+      ...(meta.tuning ? { tuning: roundTuning(meta.tuning) } : {}),
     },
   };
+}
+
+function roundTuning(t: SiteTuning): NonNullable<NonNullable<Site['calibration']>['tuning']> {
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  const out: NonNullable<NonNullable<Site['calibration']>['tuning']> = {};
+  if (t.radius90Scale)
+    out.radius90Scale = Object.fromEntries(Object.entries(t.radius90Scale).map(([k, v]) => [k, round(v)]));
+  if (t.speedSigma) out.speedSigma = { ...t.speedSigma };
+  return out;
 }
 
 /** A survey written into the site, with each calibrated sensor's held-out noise around the corrected map when known. */
@@ -468,9 +528,29 @@ export function positioningSites(site: Site): { floor: string | undefined; site:
         return out;
       });
     const f = site.floors?.find((x) => String(x.id) === floor);
+    const onThisFloor = (item: { floor?: string | number | undefined }) =>
+      floor === undefined || item.floor === undefined || String(item.floor) === floor;
     const ps: PositioningSite = { sensors, bounds: f?.bounds ?? site.bounds };
+    const outline = f?.outline ?? site.outline;
+    if (outline) ps.outline = outline;
+    const obstacles = (site.obstacles ?? []).filter(onThisFloor).map((o) => o.polygon);
+    if (obstacles.length > 0) ps.obstacles = obstacles;
+    const zones = (site.zones ?? []).filter(onThisFloor).map((z) => ({ name: z.name, polygon: z.polygon }));
+    if (zones.length > 0) ps.zones = zones;
     if (site.deviceZ !== undefined) ps.deviceZ = site.deviceZ;
     if (site.calibration?.statistic !== undefined) ps.statistic = site.calibration.statistic;
+    const tuning = site.calibration?.tuning;
+    if (tuning) {
+      ps.tuning = {};
+      if (tuning.radius90Scale) ps.tuning.radius90Scale = tuning.radius90Scale;
+      if (tuning.speedSigma) {
+        const { pathLoss, survey } = tuning.speedSigma;
+        ps.tuning.speedSigma = {
+          ...(pathLoss === undefined ? {} : { pathLoss }),
+          ...(survey === undefined ? {} : { survey }),
+        };
+      }
+    }
     if (site.pathLoss) {
       const { sigmaDb, ...model } = site.pathLoss;
       ps.pathLoss = model;

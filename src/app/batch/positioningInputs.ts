@@ -25,6 +25,7 @@ import { type ReadingWindow, windowObservations } from '../../core/positioning/r
 import {
   type TruthLookupOptions,
   type TruthPoint,
+  joinable,
   parseTruthCsv,
   truthLookup,
 } from '../../core/positioning/truth.ts';
@@ -158,8 +159,9 @@ export async function readTruthFiles(
 
 /**
  * The truth at a time, where one CSV may hold several recordings: the points are split where
- * they pause longer than the interpolation limit, and each recording keeps the tolerance at its
- * ends that it would have in a file of its own.
+ * they pause longer than the interpolation limit (unless the device stood still in between,
+ * see `joinable`), and each recording keeps the tolerance at its ends that it would have in a
+ * file of its own.
  */
 export function recordingsTruthLookup(
   sortedPoints: readonly TruthPoint[],
@@ -169,7 +171,7 @@ export function recordingsTruthLookup(
   const segments: { start: number; at: (t: number) => Point2 | undefined }[] = [];
   let from = 0;
   for (let i = 1; i <= sortedPoints.length; i++) {
-    if (i < sortedPoints.length && sortedPoints[i]!.t - sortedPoints[i - 1]!.t <= maxGap) continue;
+    if (i < sortedPoints.length && joinable(sortedPoints[i - 1]!, sortedPoints[i]!, maxGap)) continue;
     const segment = sortedPoints.slice(from, i);
     segments.push({ start: segment[0]!.t, at: truthLookup(segment, options) });
     from = i;

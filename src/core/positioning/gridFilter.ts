@@ -188,7 +188,17 @@ export function beliefFix(
   const fix = makeFix(estimate === 'mode' ? mode : mean, { ...input, bounds: map.bounds, floor: map.floor }, {
     spread,
   });
+  if (map.zoneShares.length > 0) fix.zoneMass = zoneMass(map, belief);
   return predicted ? { ...fix, predicted: true } : fix;
+}
+
+/** The belief's mass in each zone of the map. */
+export function zoneMass(map: RadioMap, belief: Float64Array): number[] {
+  return map.zoneShares.map((share) => {
+    let m = 0;
+    for (let i = 0; i < belief.length; i++) m += belief[i]! * share[i]!;
+    return m;
+  });
 }
 
 export function createGridFilter(

@@ -1,5 +1,5 @@
 import { nearestOnFloor } from './floorArea.ts';
-import { type Solver, type Tracker, floorOf, makeFix } from './solver.ts';
+import { type Solver, type Tracker, floorAreaOf, makeFix } from './solver.ts';
 
 /**
  * A constant-velocity Kalman filter over the fixes of a single-window solver. State (x, y, vx,
@@ -122,7 +122,7 @@ export function createKalmanTracker(
       }
       let p = { x: next.s[0], y: next.s[1] };
       let clamped = false;
-      const area = floorOf(input);
+      const area = floorAreaOf(input);
       if (area) {
         // The state itself goes back onto the floor, not only the published fix.
         const c = nearestOnFloor(p, area);

@@ -1,6 +1,6 @@
 import type { Medium, WindowSummary } from '../model.ts';
 import { createMethods, type Method, type MethodName } from './methods.ts';
-import { type PositioningSite, toMeasurements } from './positioningSite.ts';
+import { type PositioningSite, floorArea, toMeasurements } from './positioningSite.ts';
 import { DEFAULT_DEVICE_Z } from './radioMap.ts';
 import { normaliseSensorId } from './probeLogLine.ts';
 import { windowsFromSummaries } from './readings.ts';
@@ -106,6 +106,7 @@ export class LiveLocator {
       const input = {
         measurements: toMeasurements(window, site, this.method.measurements),
         bounds: site.bounds,
+        floor: floorArea(site),
         t: window.t,
         ...(deviceZ === undefined ? {} : { deviceZ }),
       };

@@ -1,5 +1,5 @@
-import { type FloorArea, onFloor } from './floorArea.ts';
-import type { Bounds, Point2 } from './geometry.ts';
+import { type FloorArea, type Ring, onFloor } from './floorArea.ts';
+import { type Bounds, type Point2, pointInPolygon } from './geometry.ts';
 import { type ReferencePathLoss, expectedRssi } from './pathLoss.ts';
 import { MIN_RANGE } from './solver.ts';
 
@@ -35,6 +35,8 @@ export interface RadioMapOptions {
   bounds: Bounds;
   /** The floor's outline and obstacles within `bounds`: cells off the floor get no belief. */
   floor?: FloorArea;
+  /** Zones, so the filters can say how likely each one is (`Fix.zoneMass`). */
+  zones?: readonly { polygon: Ring }[];
   /** Height of the device above the floor, metres (default 1.2). */
   deviceZ?: number;
   /**
@@ -70,10 +72,36 @@ export interface RadioMap {
    */
   walkable: Float64Array | undefined;
   floor: FloorArea;
+  /** Per zone, the share of each cell's floor that lies in it (first zone wins where they overlap). */
+  zoneShares: readonly Float64Array[];
 }
 
 /** Samples per cell side when measuring how much of a cell is on the floor. */
 const WALKABLE_SAMPLES = 4;
+
+/** For each cell, the share of its sample points (a 4 x 4 lattice) that `inside` accepts. */
+function cellShares(
+  grid: { cell: number; nx: number; ny: number },
+  bounds: Bounds,
+  inside: (p: Point2) => boolean,
+): Float64Array {
+  const share = new Float64Array(grid.nx * grid.ny);
+  const step = grid.cell / WALKABLE_SAMPLES;
+  for (let iy = 0; iy < grid.ny; iy++)
+    for (let ix = 0; ix < grid.nx; ix++) {
+      let n = 0;
+      for (let a = 0; a < WALKABLE_SAMPLES; a++)
+        for (let b = 0; b < WALKABLE_SAMPLES; b++) {
+          const p = {
+            x: bounds[0] + ix * grid.cell + (a + 0.5) * step,
+            y: bounds[1] + iy * grid.cell + (b + 0.5) * step,
+          };
+          if (inside(p)) n++;
+        }
+      share[iy * grid.nx + ix] = n / (WALKABLE_SAMPLES * WALKABLE_SAMPLES);
+    }
+  return share;
+}
 
 function walkableShares(
   floor: FloorArea,
@@ -81,22 +109,31 @@ function walkableShares(
   bounds: Bounds,
 ): Float64Array | undefined {
   if (!floor.polygon && !(floor.obstacles?.length ?? 0)) return undefined;
-  const share = new Float64Array(grid.nx * grid.ny);
-  const step = grid.cell / WALKABLE_SAMPLES;
-  let any = false;
-  for (let iy = 0; iy < grid.ny; iy++)
-    for (let ix = 0; ix < grid.nx; ix++) {
-      let inside = 0;
-      for (let a = 0; a < WALKABLE_SAMPLES; a++)
-        for (let b = 0; b < WALKABLE_SAMPLES; b++) {
-          const p = { x: bounds[0] + ix * grid.cell + (a + 0.5) * step, y: bounds[1] + iy * grid.cell + (b + 0.5) * step };
-          if (onFloor(p, floor)) inside++;
-        }
-      share[iy * grid.nx + ix] = inside / (WALKABLE_SAMPLES * WALKABLE_SAMPLES);
-      if (inside > 0) any = true;
-    }
+  const share = cellShares(grid, bounds, (p) => onFloor(p, floor));
   // A floor so thin that no sample lands on it: better no mask than an empty world.
-  return any ? share : undefined;
+  return share.some((v) => v > 0) ? share : undefined;
+}
+
+/** Per zone, each cell's share of floor in that zone over its share of floor, 0 to 1. */
+function zoneSharesOf(
+  zones: readonly { polygon: Ring }[],
+  floor: FloorArea,
+  grid: { cell: number; nx: number; ny: number },
+  bounds: Bounds,
+  walkable: Float64Array | undefined,
+): Float64Array[] {
+  return zones.map((zone, k) => {
+    const share = cellShares(
+      grid,
+      bounds,
+      (p) =>
+        onFloor(p, floor) &&
+        pointInPolygon(p, zone.polygon) &&
+        !zones.slice(0, k).some((z) => pointInPolygon(p, z.polygon)),
+    );
+    if (walkable) for (let i = 0; i < share.length; i++) share[i] = walkable[i]! > 0 ? share[i]! / walkable[i]! : 0;
+    return share;
+  });
 }
 
 export const DEFAULT_DEVICE_Z = 1.2;
@@ -194,6 +231,7 @@ export function buildRadioMap(options: RadioMapOptions): RadioMap {
     cy[i] = c.y;
   }
   const floor = options.floor ?? { bounds };
+  const walkable = walkableShares(floor, grid, bounds);
   return {
     bounds,
     ...grid,
@@ -202,8 +240,9 @@ export function buildRadioMap(options: RadioMapOptions): RadioMap {
     models,
     cx,
     cy,
-    walkable: walkableShares(floor, grid, bounds),
+    walkable,
     floor,
+    zoneShares: zoneSharesOf(options.zones ?? [], floor, grid, bounds, walkable),
   };
 }
 

@@ -60,6 +60,11 @@ export interface Fix {
    * site's calibration measured for this method on recordings with ground truth.
    */
   radius90?: number;
+  /**
+   * How likely each of the site's zones is, in the site's order (the rest of the probability is
+   * "elsewhere"), when the method has a belief over the floor (the grid filters).
+   */
+  zoneMass?: readonly number[];
   /** The unconstrained answer lay off the floor (outside the bounds or outline, or in an obstacle) and was moved onto it. */
   clamped: boolean;
   /** On the floor (true when no bounds were given); fixes are moved onto the floor, so always true with bounds. */
@@ -188,7 +193,7 @@ export function checkTrilaterable(input: SolveInput, minSensors = 3): Refusal | 
 }
 
 /** The floor a solve must keep to: its outline and obstacles when given, else its box, else none. */
-export function floorOf(input: Pick<SolveInput, 'bounds' | 'floor'>): FloorArea | undefined {
+export function floorAreaOf(input: Pick<SolveInput, 'bounds' | 'floor'>): FloorArea | undefined {
   return input.floor ?? (input.bounds ? { bounds: input.bounds } : undefined);
 }
 
@@ -201,7 +206,7 @@ export function makeFix(
   input: SolveInput,
   extra: { clamped?: boolean; spread?: number } = {},
 ): Fix {
-  const area = floorOf(input);
+  const area = floorAreaOf(input);
   const p = area ? nearestOnFloor(position, area) : position;
   const moved = p !== position;
   const z = input.deviceZ;
