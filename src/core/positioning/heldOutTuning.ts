@@ -29,8 +29,12 @@ const SPEED_TUNED: Partial<Record<MethodName, 'pathLoss' | 'survey'>> = {
   'survey-smoother': 'survey',
 };
 
-/** The method whose held-out error picks each map's speed: the live filter. */
-const SPEED_JUDGE = { pathLoss: 'grid-filter', survey: 'survey-filter' } as const;
+/**
+ * Recordings shorter than this many windows say little about walking (a filter's first windows
+ * start from a flat belief whatever the speed): known spots of a few seconds each tune the error
+ * bars but leave the speed at its default.
+ */
+export const MIN_WINDOWS_FOR_SPEED = 10;
 
 interface Sample {
   error: number;
@@ -69,20 +73,23 @@ export function tuneOnRecordings(
         add(name, key, { error: Math.hypot(s.x - truth.x, s.y - truth.y), spread: s.spread });
       }
     };
+    const tuneSpeed = held.windows.length >= MIN_WINDOWS_FOR_SPEED;
     for (const name of METHOD_NAMES) {
-      if (SPEED_TUNED[name]) for (const v of SPEED_CANDIDATES) run(name, String(v), v);
+      if (SPEED_TUNED[name] && tuneSpeed) for (const v of SPEED_CANDIDATES) run(name, String(v), v);
       else run(name, 'default');
     }
   });
   if (samples.size === 0) return undefined;
 
+  // Each map's speed: the lowest mean held-out error of its filter and smoother together.
   const speedSigma: { pathLoss?: number; survey?: number } = {};
   for (const family of ['pathLoss', 'survey'] as const) {
-    const byKey = samples.get(SPEED_JUDGE[family]);
-    if (!byKey) continue;
+    const judges = Object.entries(SPEED_TUNED)
+      .filter(([, f]) => f === family)
+      .map(([name]) => samples.get(name));
     let best: { v: number; mean: number } | undefined;
     for (const v of SPEED_CANDIDATES) {
-      const list = byKey.get(String(v)) ?? [];
+      const list = judges.flatMap((byKey) => byKey?.get(String(v)) ?? []);
       if (list.length === 0) continue;
       const mean = list.reduce((a, s) => a + s.error, 0) / list.length;
       if (!best || mean < best.mean) best = { v, mean };
@@ -92,8 +99,10 @@ export function tuneOnRecordings(
   const scales: Record<string, number> = {};
   for (const [name, byKey] of samples) {
     const family = SPEED_TUNED[name as MethodName];
-    const key = family ? String(speedSigma[family]) : 'default';
-    const scale = radius90Scale(byKey.get(key) ?? []);
+    const speed = family ? speedSigma[family] : undefined;
+    // Recordings too short to tune the speed ran at the default; their errors count too.
+    const list = [...(byKey.get('default') ?? []), ...(speed === undefined ? [] : (byKey.get(String(speed)) ?? []))];
+    const scale = radius90Scale(list);
     if (scale !== undefined) scales[name] = scale;
   }
   return { radius90Scale: scales, speedSigma };
