@@ -33,8 +33,11 @@ function makePlan(key: number, nx: number, ny: number): Plan {
   return { sigma: key, kernel, reach, colNorm: edgeNorms(kernel, reach, nx), rowNorm: edgeNorms(kernel, reach, ny) };
 }
 
-/** Blurs a grid by `sigmaCells` cells (one sigma) along both axes; the input is left as it was. */
-export type GridBlur = (p: Float64Array, sigmaCells: number) => Float64Array;
+/**
+ * Blurs a grid by `sigmaCells` cells (one sigma) along both axes into `out` (a new array when not
+ * given); the input is left as it was and must not be `out`.
+ */
+export type GridBlur = (p: Float64Array, sigmaCells: number, out?: Float64Array) => Float64Array;
 
 /** A blur for an nx x ny grid, with its own small cache of kernels. */
 export function createGaussianBlur(nx: number, ny: number): GridBlur {
@@ -50,35 +53,53 @@ export function createGaussianBlur(nx: number, ny: number): GridBlur {
     }
     return plan;
   };
-  // The row pass's result is scratch: reused, never handed out.
-  const tmp = new Float64Array(nx * ny);
-  return (p, sigmaCells) => blurWith(planFor(sigmaCells), p, tmp, nx, ny);
+  // The passes' working arrays are reused, never handed out.
+  const pad = scratch();
+  return (p, sigmaCells, out) => blurWith(planFor(sigmaCells), p, pad, nx, ny, out ?? new Float64Array(nx * ny));
 }
 
-function blurWith(plan: Plan, p: Float64Array, tmp: Float64Array, nx: number, ny: number): Float64Array {
+function blurWith(plan: Plan, p: Float64Array, pad: Scratch, nx: number, ny: number, out: Float64Array): Float64Array {
   const { kernel: k, reach, colNorm, rowNorm } = plan;
+  const k0 = k[reach]!;
+  // Zeros around the grid stand for the cells beyond its edge; the norms then make up for them.
+  const line = pad.line(nx + 2 * reach);
+  const tmp = pad.columns((ny + 2 * reach) * nx);
   for (let iy = 0; iy < ny; iy++) {
-    const row = iy * nx;
+    const src = iy * nx;
+    for (let ix = 0; ix < nx; ix++) line[ix + reach] = p[src + ix]!;
+    const dst = (iy + reach) * nx;
     for (let ix = 0; ix < nx; ix++) {
-      const j0 = ix < reach ? -ix : -reach;
-      const j1 = ix + reach >= nx ? nx - 1 - ix : reach;
-      let s = 0;
-      const base = row + ix;
-      for (let j = j0; j <= j1; j++) s += k[j + reach]! * p[base + j]!;
-      tmp[base] = s * colNorm[ix]!;
+      const c = ix + reach;
+      let s = k0 * line[c]!;
+      for (let j = 1; j <= reach; j++) s += k[reach + j]! * (line[c - j]! + line[c + j]!);
+      tmp[dst + ix] = s * colNorm[ix]!;
     }
   }
-  const out = new Float64Array(p.length);
   for (let iy = 0; iy < ny; iy++) {
-    const j0 = iy < reach ? -iy : -reach;
-    const j1 = iy + reach >= ny ? ny - 1 - iy : reach;
     const norm = rowNorm[iy]!;
     const row = iy * nx;
-    for (let j = j0; j <= j1; j++) {
-      const w = k[j + reach]! * norm;
-      const src = (iy + j) * nx;
-      for (let ix = 0; ix < nx; ix++) out[row + ix] = out[row + ix]! + w * tmp[src + ix]!;
+    const mid = (iy + reach) * nx;
+    for (let ix = 0; ix < nx; ix++) {
+      const c = mid + ix;
+      let s = k0 * tmp[c]!;
+      for (let j = 1, o = nx; j <= reach; j++, o += nx) s += k[reach + j]! * (tmp[c - o]! + tmp[c + o]!);
+      out[row + ix] = s * norm;
     }
   }
   return out;
+}
+
+/** Scratch arrays, zero outside the part each pass writes, grown as wider kernels need. */
+interface Scratch {
+  line(length: number): Float64Array;
+  columns(length: number): Float64Array;
+}
+
+function scratch(): Scratch {
+  let line = new Float64Array(0);
+  let columns = new Float64Array(0);
+  return {
+    line: (n) => (line.length === n ? line : (line = new Float64Array(n))),
+    columns: (n) => (columns.length === n ? columns : (columns = new Float64Array(n))),
+  };
 }

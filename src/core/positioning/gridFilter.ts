@@ -56,9 +56,10 @@ export function logLikelihood(
   map: RadioMap,
   ms: readonly Measurement[],
   defaultSigmaDb: number,
+  out?: Float64Array,
 ): Float64Array {
   const n = map.nx * map.ny;
-  const ll = new Float64Array(n);
+  const ll = out ? out.fill(0) : new Float64Array(n);
   for (const m of ms) {
     const e = map.expected.get(m.sensorId);
     if (e === undefined) continue;
@@ -78,10 +79,17 @@ export function logLikelihood(
   return ll;
 }
 
-/** The belief after `spread` metres (one sigma) of random walk, kept on the floor. */
-export function diffuse(map: RadioMap, blur: GridBlur, belief: Float64Array, spread: number): Float64Array {
+/** The belief after `spread` metres (one sigma) of random walk, kept on the floor (into `into` when given). */
+export function diffuse(
+  map: RadioMap,
+  blur: GridBlur,
+  belief: Float64Array,
+  spread: number,
+  into?: Float64Array,
+): Float64Array {
   const sigmaCells = spread / map.cell;
-  const out = sigmaCells > 0.25 ? blur(belief, sigmaCells) : Float64Array.from(belief);
+  const out =
+    sigmaCells > 0.25 ? blur(belief, sigmaCells, into) : into ? (into.set(belief), into) : Float64Array.from(belief);
   const w = map.walkable;
   if (w) for (let i = 0; i < out.length; i++) out[i] = out[i]! * w[i]!;
   return out;
@@ -210,6 +218,9 @@ export function createGridFilter(
   const defaultSigmaDb = options.defaultSigmaDb ?? 4;
   const maxGap = options.maxGapSeconds ?? 30;
   const blur = createGaussianBlur(map.nx, map.ny);
+  // Working arrays of one step, reused: only the new belief is handed out (as the state).
+  const priorBuffer = new Float64Array(map.nx * map.ny);
+  const llBuffer = new Float64Array(map.nx * map.ny);
   return {
     kind: 'tracker',
     name,
@@ -218,18 +229,21 @@ export function createGridFilter(
       if (invalid) return { state, solution: invalid };
       const dt = state ? input.t - state.t : Infinity;
       const prior =
-        !state || !(dt >= 0) || dt > maxGap ? flatBelief(map) : diffuse(map, blur, state.belief, speedSigma * dt);
+        !state || !(dt >= 0) || dt > maxGap
+          ? flatBelief(map)
+          : diffuse(map, blur, state.belief, speedSigma * dt, priorBuffer);
       const ms = usable(map, input.measurements);
       if (ms.length === 0) {
         if (!state)
           return { state, solution: refuse('too-few-sensors', 'no reading from a sensor on the map') };
-        if (!normalise(prior)) return { state: undefined, solution: refuse('no-match', 'the belief left the floor') };
+        const belief = Float64Array.from(prior);
+        if (!normalise(belief)) return { state: undefined, solution: refuse('no-match', 'the belief left the floor') };
         return {
-          state: { t: input.t, belief: prior },
-          solution: beliefFix(map, prior, input, true, options.estimate),
+          state: { t: input.t, belief },
+          solution: beliefFix(map, belief, input, true, options.estimate),
         };
       }
-      const belief = posteriorFromLog(map, prior, logLikelihood(map, ms, defaultSigmaDb));
+      const belief = posteriorFromLog(map, prior, logLikelihood(map, ms, defaultSigmaDb, llBuffer));
       return {
         state: { t: input.t, belief },
         solution: beliefFix(map, belief, { ...input, measurements: ms }, false, options.estimate),
