@@ -32,7 +32,7 @@ async function locateJson(args: string[]): Promise<LocateJson> {
 test('locate: one fix per 2 s window of the two tracks (11 + 7), all inside the floor', async () => {
   const report = await locateJson(['--site', site, '--site-key', KEY, track01, track04]);
   const bounds = JSON.parse(readFileSync(site, 'utf8')).bounds as number[];
-  assert.equal(report.method, 'grid-filter', 'the default for a site without a survey');
+  assert.equal(report.method, 'grid-smoother', 'the default for a site without a survey');
   assert.equal(report.fixes.length, 18);
   assert.deepEqual(report.refused, {});
   assert.equal(new Set(report.fixes.map((f) => f.device)).size, 1);
@@ -79,9 +79,9 @@ test('locate: every method runs; the survey methods need a survey', async () => 
 test('locate: the table shows short device ids and a summary line', async () => {
   const result = await runCli(['locate', '--site', site, '--site-key', KEY, '--window', '4', track01]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /start \(UTC\)\s+device\s+x \(m\)\s+y \(m\)\s+sensors\s+spread \(m\)/);
+  assert.match(result.stdout, /start \(UTC\)\s+device\s+x \(m\)\s+y \(m\)\s+sensors\s+spread \(m\)\s+90% radius \(m\)/);
   assert.match(result.stdout, /^2020-02-09 12:00:00 {2}[0-9a-f]{12} {2}/m);
-  assert.match(result.stdout, /\d+ fixes for 1 device\(s\) in \d+ windows of 4 s, method grid-filter/);
+  assert.match(result.stdout, /\d+ fixes for 1 device\(s\) in \d+ windows of 4 s, method grid-smoother/);
   assert.doesNotMatch(result.stdout, BEACON);
 });
 

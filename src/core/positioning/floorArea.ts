@@ -35,53 +35,73 @@ function boxRing(b: Bounds): Ring {
   ];
 }
 
-/** The closest point to p on segment ab, with the segment's unit normal. */
-function closestOnSegment(p: Point2, a: readonly [number, number], b: readonly [number, number]) {
+/** The closest point to p on segment ab. */
+function closestOnSegment(p: Point2, a: readonly [number, number], b: readonly [number, number]): Point2 {
   const dx = b[0] - a[0];
   const dy = b[1] - a[1];
   const len2 = dx * dx + dy * dy;
   const t = len2 > 0 ? Math.min(1, Math.max(0, ((p.x - a[0]) * dx + (p.y - a[1]) * dy) / len2)) : 0;
-  const len = Math.sqrt(len2) || 1;
-  return { x: a[0] + t * dx, y: a[1] + t * dy, nx: -dy / len, ny: dx / len };
+  return { x: a[0] + t * dx, y: a[1] + t * dy };
+}
+
+type Segment = readonly [readonly [number, number], readonly [number, number]];
+
+function segmentsOf(area: FloorArea): Segment[] {
+  const rings = [boxRing(area.bounds), ...(area.polygon ? [area.polygon] : []), ...(area.obstacles ?? [])];
+  return rings.flatMap((ring) => ring.map((corner, i): Segment => [ring[(i + ring.length - 1) % ring.length]!, corner]));
+}
+
+/** Where two segments cross, if they do. */
+function crossing(a: Segment, b: Segment): Point2 | undefined {
+  const [p, p2] = a;
+  const [q, q2] = b;
+  const rx = p2[0] - p[0];
+  const ry = p2[1] - p[1];
+  const sx = q2[0] - q[0];
+  const sy = q2[1] - q[1];
+  const den = rx * sy - ry * sx;
+  if (den === 0) return undefined;
+  const t = ((q[0] - p[0]) * sy - (q[1] - p[1]) * sx) / den;
+  const u = ((q[0] - p[0]) * ry - (q[1] - p[1]) * rx) / den;
+  return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? { x: p[0] + t * rx, y: p[1] + t * ry } : undefined;
+}
+
+/** A point on the floor within INSET of c (on an edge or a corner), if there is one. */
+function nudged(c: Point2, area: FloorArea): Point2 | undefined {
+  for (let k = 0; k < 8; k++) {
+    const a = (k * Math.PI) / 4;
+    const q = { x: c.x + Math.cos(a) * INSET, y: c.y + Math.sin(a) * INSET };
+    if (onFloor(q, area)) return q;
+  }
+  return undefined;
 }
 
 /**
- * The point of the floor nearest to p (p itself when it is on the floor): the closest point on
- * any edge of the box, the outline or an obstacle that is on the floor once nudged off the edge.
+ * The point of the floor nearest to p (p itself when it is on the floor). The nearest point lies
+ * on an edge of the box, the outline or an obstacle: either the closest point of some edge, or a
+ * corner where two edges meet or cross (a desk against a wall); of those that are on the floor
+ * once nudged off the edge, the closest.
  */
 export function nearestOnFloor(p: Point2, area: FloorArea): Point2 {
   if (onFloor(p, area)) return p;
-  const rings = [boxRing(area.bounds), ...(area.polygon ? [area.polygon] : []), ...(area.obstacles ?? [])];
+  const segments = segmentsOf(area);
   let best: Point2 | undefined;
   let bestD = Infinity;
-  for (const ring of rings) {
-    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const c = closestOnSegment(p, ring[j]!, ring[i]!);
-      const d = Math.hypot(c.x - p.x, c.y - p.y);
-      if (d >= bestD) continue;
-      // Corners are shared by two edges, so nudge diagonally as well as along the normal.
-      for (const [ox, oy] of [
-        [c.nx, c.ny],
-        [-c.nx, -c.ny],
-        [c.nx - c.ny, c.ny + c.nx],
-        [-c.nx - c.ny, -c.ny + c.nx],
-        [c.nx + c.ny, c.ny - c.nx],
-        [-c.nx + c.ny, -c.ny - c.nx],
-      ] as const) {
-        const q = { x: c.x + ox * INSET, y: c.y + oy * INSET };
-        if (onFloor(q, area)) {
-          best = q;
-          bestD = d;
-          break;
-        }
-      }
+  const consider = (c: Point2) => {
+    const d = Math.hypot(c.x - p.x, c.y - p.y);
+    if (d >= bestD) return;
+    const q = nudged(c, area);
+    if (q) {
+      best = q;
+      bestD = d;
     }
-  }
+  };
+  for (const [a, b] of segments) consider(closestOnSegment(p, a, b));
+  for (let i = 0; i < segments.length; i++)
+    for (let j = i + 1; j < segments.length; j++) {
+      const c = crossing(segments[i]!, segments[j]!);
+      if (c) consider(c);
+    }
   // Only a floor with no area at all gets here: the box is the last word.
   return best ?? clampToBounds(p, area.bounds);
-}
-
-/** The box alone as a floor area. */
-export function boxArea(bounds: Bounds): FloorArea {
-  return { bounds };
 }

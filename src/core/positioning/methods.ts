@@ -183,7 +183,7 @@ export function createMethods(
     }
     const measurements: MeasurementOptions =
       name === 'document'
-        ? { rssi: 'mean', strongest: 4, pathLoss: DOCUMENT_PATH_LOSS, flat: true }
+        ? { rssi: 'mean', strongest: 4, pathLoss: DOCUMENT_PATH_LOSS, flat: true, sigmaDb: DEFAULT_SIGMA_DB }
         : name === 'linear'
           ? { ...calibrated, strongest: 4 }
           : calibrated;

@@ -91,6 +91,8 @@ export interface MeasurementOptions {
   pathLoss?: PathLossParameters;
   /** Ignore the sensors' heights (default false). */
   flat?: boolean;
+  /** Use this RSSI noise for every sensor, ignoring calibration (the document's method does). */
+  sigmaDb?: number;
 }
 
 export const DOCUMENT_PATH_LOSS: PathLossParameters = { model: 'document', ...DOCUMENT_DEFAULTS };
@@ -123,7 +125,7 @@ export function toMeasurements(
       distance: referenceDistance(rssi, model),
       rssi,
       model,
-      sigmaDb: s.sigmaDb ?? site.sigmaDb ?? DEFAULT_SIGMA_DB,
+      sigmaDb: options.sigmaDb ?? s.sigmaDb ?? site.sigmaDb ?? DEFAULT_SIGMA_DB,
     };
     return m;
   });
