@@ -127,9 +127,12 @@ export class LiveLocator {
       this.closedBefore = Math.max(this.closedBefore, start + this.options.windowSeconds);
       this.locate(parts);
     }
-    this.forgetStaleTracks(t);
+    // Staleness on the data's clock (the end of the last located window), so a flush when the
+    // sensors fall quiet locates what is pending without forgetting every device at once.
+    this.forgetStaleTracks(Math.min(t, this.closedBefore));
   }
 
+  /** Locates every pending window. */
   flush(): void {
     this.advanceTo(Infinity);
   }
