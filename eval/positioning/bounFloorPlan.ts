@@ -67,8 +67,7 @@ export function decodePng(bytes: Uint8Array): DecodedImage {
       out[i] = (line[i]! + predictor) & 255;
     }
     for (let x = 0; x < width; x++)
-      for (let k = 0; k < 4; k++)
-        rgba[(y * width + x) * 4 + k] = k < channels ? out[x * channels + k]! : 255;
+      for (let k = 0; k < 4; k++) rgba[(y * width + x) * 4 + k] = k < channels ? out[x * channels + k]! : 255;
     prev = out;
   }
   return { width, height, rgba };
@@ -126,20 +125,18 @@ export const BOUN_ORIGIN_PIXEL = { column: 22, row: 9 };
 export function bounDeskBlocks(img: DecodedImage): [number, number, number, number][] {
   const s = BOUN_METRES_PER_PIXEL;
   const { column, row } = BOUN_ORIGIN_PIXEL;
-  const rects = deskPixels(img).map(
-    ([c0, r0, c1, r1]): [number, number, number, number] => [
-      (r0 - row) * s,
-      (c0 - column) * s,
-      (r1 + 1 - row) * s,
-      (c1 + 1 - column) * s,
-    ],
-  );
+  const rects = deskPixels(img).map(([c0, r0, c1, r1]): [number, number, number, number] => [
+    (r0 - row) * s,
+    (c0 - column) * s,
+    (r1 + 1 - row) * s,
+    (c1 + 1 - column) * s,
+  ]);
   // Desks pushed together (a few pixels of outline between them) form one block.
   const touch = (a: number[], b: number[]) =>
     b[0]! <= a[2]! + 0.15 && b[2]! >= a[0]! - 0.15 && b[1]! <= a[3]! + 0.15 && b[3]! >= a[1]! - 0.15;
   const blocks: [number, number, number, number][] = rects.map((r) => [...r]);
   // Merge any two blocks that touch, until none do.
-  for (let merged = true; merged; ) {
+  for (let merged = true; merged;) {
     merged = false;
     for (let i = 0; i < blocks.length && !merged; i++)
       for (let j = i + 1; j < blocks.length && !merged; j++) {

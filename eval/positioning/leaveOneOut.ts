@@ -80,7 +80,8 @@ export function spotRecordings(
   const cy = candidates.reduce((s, c) => s + c.p.y, 0) / candidates.length;
   const distance = (a: Point2, b: Point2) => Math.hypot(a.x - b.x, a.y - b.y);
   let first = candidates[0]!;
-  for (const c of candidates) if (distance(c.p, { x: cx, y: cy }) < distance(first.p, { x: cx, y: cy })) first = c;
+  for (const c of candidates)
+    if (distance(c.p, { x: cx, y: cy }) < distance(first.p, { x: cx, y: cy })) first = c;
   const chosen = [first];
   while (chosen.length < Math.min(count, candidates.length)) {
     let best = candidates[0]!;
@@ -122,7 +123,12 @@ export function calibrateOn(
   });
   if (!outcome.ok) throw new Error(`calibration failed: ${outcome.error}`);
   const { fit } = outcome.calibration;
-  return { site: outcome.site, n: fit.global.n, sigmaDb: fit.global.sigmaDb, tuning: outcome.calibration.tuning };
+  return {
+    site: outcome.site,
+    n: fit.global.n,
+    sigmaDb: fit.global.sigmaDb,
+    tuning: outcome.calibration.tuning,
+  };
 }
 
 export interface LeaveOneOutOptions {

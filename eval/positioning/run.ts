@@ -31,7 +31,12 @@ import { type Site, formatSiteIssues, loadSite, positioningSites } from '../../s
 import type { ErrorSummary } from '../../src/core/positioning/errorMetrics.ts';
 import { compareSummaries } from '../../src/core/positioning/errorMetrics.ts';
 import { onFloor } from '../../src/core/positioning/floorArea.ts';
-import { METHOD_NAMES, type MethodName, type MethodTuning, needsSurvey } from '../../src/core/positioning/methods.ts';
+import {
+  METHOD_NAMES,
+  type MethodName,
+  type MethodTuning,
+  needsSurvey,
+} from '../../src/core/positioning/methods.ts';
 import { DOCUMENT_DEFAULTS } from '../../src/core/positioning/pathLoss.ts';
 import { type RssiStatistic, floorArea } from '../../src/core/positioning/positioningSite.ts';
 import { type BounConversion, DEFAULT_BOUN_DIR, convertBoun, repoRoot } from './bounToLogs.ts';
@@ -158,7 +163,9 @@ function targets(site: Site, result: PositioningEvaluation): TargetLine[] {
       text:
         `zones (${LIVE_METHOD}, the live default): wrong zone <= ${TARGET.wrongZone * 100}%, <= ${TARGET.excessChangesPerMinute} change/min beyond the true ones; ` +
         `wrong ${((z.wrongRate ?? 1) * 100).toFixed(1)}%, ${z.changesPerMinute?.toFixed(2)} changes/min against ${z.trueChangesPerMinute?.toFixed(2)} true, excess ${z.excessChangesPerMinute?.toFixed(2)}/min`,
-      met: (z.wrongRate ?? 1) <= TARGET.wrongZone && (z.excessChangesPerMinute ?? Infinity) <= TARGET.excessChangesPerMinute,
+      met:
+        (z.wrongRate ?? 1) <= TARGET.wrongZone &&
+        (z.excessChangesPerMinute ?? Infinity) <= TARGET.excessChangesPerMinute,
     });
   const off = offFloor(site, result);
   lines.push({ text: `no fix off the floor, any method: ${off} off`, met: off === 0 });
@@ -258,7 +265,10 @@ async function main(): Promise<void> {
   for (const setUp of setUps) {
     const lines = targets(setUp.site, results.get(setUp.key)!);
     if (setUp.key === 'plain') allMet = lines.every((l) => l.met);
-    targetText.push(`targets, ${setUp.key}:`, ...lines.map((l) => `  ${l.met ? 'met    ' : 'NOT met'}  ${l.text}`));
+    targetText.push(
+      `targets, ${setUp.key}:`,
+      ...lines.map((l) => `  ${l.met ? 'met    ' : 'NOT met'}  ${l.text}`),
+    );
   }
   if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {

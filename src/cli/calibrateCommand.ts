@@ -131,7 +131,7 @@ export function calibrateCommand(): Command {
     .option('--no-survey', 'fit the path loss only; leave any survey in the site file as it is')
     .option(
       '--no-tune',
-      'skip tuning on held-out recordings (the walking speed of the grid filters and each method\'s ' +
+      "skip tuning on held-out recordings (the walking speed of the grid filters and each method's " +
         '90% radius factor; it needs 2+ recordings and runs every method once per recording)',
     )
     .option('--json', 'print one JSON object instead of the table')

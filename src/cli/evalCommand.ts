@@ -161,7 +161,9 @@ async function runEvalPositioning(files: string[], flags: EvalPositioningFlags):
   if (result.unmatched > 0)
     warn(`${result.unmatched} window(s) have no truth at their time and are left out of every figure`);
   if (result.skipped.nonNegativeRssi > 0)
-    warn(`${result.skipped.nonNegativeRssi} reading(s) of 0 dBm or more were skipped (no receiver hears a device that loud)`);
+    warn(
+      `${result.skipped.nonNegativeRssi} reading(s) of 0 dBm or more were skipped (no receiver hears a device that loud)`,
+    );
 
   let reportFiles: string[] = [];
   if (flags.report !== undefined) {

@@ -134,7 +134,10 @@ const siteSchema = z.strictObject({
           radius90Scale: z.record(z.string(), z.number().positive()).optional(),
           /** Walking-speed spread of the grid filters, m/s, per radio map. */
           speedSigma: z
-            .strictObject({ pathLoss: z.number().positive().optional(), survey: z.number().positive().optional() })
+            .strictObject({
+              pathLoss: z.number().positive().optional(),
+              survey: z.number().positive().optional(),
+            })
             .optional(),
         })
         .optional(),
@@ -234,7 +237,9 @@ function salvage(input: unknown): SiteParts {
     zones: each(zoneSchema, o['zones']),
     obstacles: each(obstacleSchema, o['obstacles']),
     outlines: [
-      ...(ring.safeParse(o['outline']).success ? [['outline', o['outline']] as [string, [number, number][]]] : []),
+      ...(ring.safeParse(o['outline']).success
+        ? [['outline', o['outline']] as [string, [number, number][]]]
+        : []),
       ...each(floorSchema, o['floors']).flatMap(([i, f]): [string, [number, number][]][] =>
         f.outline ? [[`floors[${i}].outline`, f.outline]] : [],
       ),
@@ -307,7 +312,11 @@ function crossCheck(parts: SiteParts): { errors: SiteIssue[]; warnings: SiteIssu
   }
   for (const [path, outline] of parts.outlines)
     if (polygonArea(outline) <= 0)
-      errors.push({ path, message: 'the floor polygon has no area', hint: 'the corners must not all lie on one line' });
+      errors.push({
+        path,
+        message: 'the floor polygon has no area',
+        hint: 'the corners must not all lie on one line',
+      });
   for (const [i, o] of parts.obstacles) {
     checkFloor(`obstacles[${i}].floor`, o.floor);
     if (polygonArea(o.polygon) <= 0)

@@ -18,7 +18,17 @@ const BEACON = /e7[:-]?8f[:-]?13[:-]?56[:-]?24[:-]?ce/i;
 
 interface LocateJson {
   method: string;
-  fixes: { t: number; end: number; device: string; x: number; y: number; sensors: number; spread?: number }[];
+  fixes: {
+    t: number;
+    end: number;
+    device: string;
+    x: number;
+    y: number;
+    sensors: number;
+    spread?: number;
+    radius90?: number;
+    zone?: string;
+  }[];
   refused: Record<string, number>;
 }
 
@@ -178,9 +188,7 @@ test('locate with zones: each fix carries its zone, held steady by hysteresis', 
     polygon: strip(i * 0.5, i * 0.5 + 0.5),
   }));
   writeFileSync(zoned, JSON.stringify({ ...JSON.parse(readFileSync(site, 'utf8')), zones }));
-  const report = (await locateJson(['--site', zoned, '--method', 'wnls', track01])) as LocateJson & {
-    fixes: { zone?: string; x: number; radius90?: number }[];
-  };
+  const report = await locateJson(['--site', zoned, '--method', 'wnls', track01]);
   assert.ok(report.fixes.length >= 10);
   const names = new Set(zones.map((z) => z.name));
   const rawChanges = report.fixes.filter(

@@ -105,7 +105,9 @@ export function zoneTimelineSvg(
   const logs = [...new Set(shown.flatMap((m) => result.errors[m]!.map((e) => e.log)))];
   const zoneNames = [
     ...new Set(
-      shown.flatMap((m) => result.errors[m]!.flatMap((e) => [e.truthZone, e.zone])).filter((z) => z !== undefined),
+      shown
+        .flatMap((m) => result.errors[m]!.flatMap((e) => [e.truthZone, e.zone]))
+        .filter((z) => z !== undefined),
     ),
   ].sort() as string[];
   const colour = (z: string | undefined) =>
@@ -152,7 +154,9 @@ export function zoneTimelineSvg(
   const step = longest <= 60 ? 10 : longest <= 180 ? 30 : 60;
   for (let v = 0; v <= longest; v += step)
     parts.push(`<text x="${sx(v)}" y="${axisY + 12}" text-anchor="middle">${v}</text>`);
-  parts.push(`<text x="${m.left + pw / 2}" y="${axisY + 28}" text-anchor="middle">seconds since the recording's first window</text>`);
+  parts.push(
+    `<text x="${m.left + pw / 2}" y="${axisY + 28}" text-anchor="middle">seconds since the recording's first window</text>`,
+  );
   zoneNames.forEach((z, i) => {
     const x = m.left + i * 110;
     parts.push(`<rect x="${x}" y="28" width="12" height="8" fill="${colour(z)}"/>`);
@@ -166,7 +170,10 @@ export function zoneTimelineSvg(
  * Calibration of the error bars: for each method, the share of fixes whose error is within k
  * times their 90% radius, k from 0 to 2. A calibrated method crosses 0.9 at k = 1.
  */
-export function coverageSvg(result: PositioningEvaluation, title = '90% circles: share holding the truth'): string {
+export function coverageSvg(
+  result: PositioningEvaluation,
+  title = '90% circles: share holding the truth',
+): string {
   const W = 760;
   const H = 420;
   const m = { left: 56, right: 240, top: 36, bottom: 48 };
@@ -195,12 +202,16 @@ export function coverageSvg(result: PositioningEvaluation, title = '90% circles:
     const colour = COLOURS[i % COLOURS.length]!;
     if (ratios.length > 0) {
       const pts = [`${sx(0)},${sy(0)}`];
-      ratios.forEach((r, k) => pts.push(`${sx(r)},${sy(k / ratios.length)}`, `${sx(r)},${sy((k + 1) / ratios.length)}`));
+      ratios.forEach((r, k) =>
+        pts.push(`${sx(r)},${sy(k / ratios.length)}`, `${sx(r)},${sy((k + 1) / ratios.length)}`),
+      );
       parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${pts.join(' ')}"/>`);
     }
     const rate = result.coverage[name]?.rate;
     const ly = m.top + 10 + i * 18;
-    parts.push(`<line x1="${W - m.right + 12}" y1="${ly}" x2="${W - m.right + 32}" y2="${ly}" stroke="${colour}" stroke-width="2.5"/>`);
+    parts.push(
+      `<line x1="${W - m.right + 12}" y1="${ly}" x2="${W - m.right + 32}" y2="${ly}" stroke="${colour}" stroke-width="2.5"/>`,
+    );
     parts.push(
       `<text x="${W - m.right + 38}" y="${ly + 4}">${escapeXml(`${name}  ${rate == null ? '-' : rate.toFixed(2)}`)}</text>`,
     );
@@ -283,7 +294,9 @@ export async function writeReport(
   const files: [string, string][] = [
     ['cdf.svg', cdfSvg(result, options.title)],
     ['coverage.svg', coverageSvg(result)],
-    ...(zoneMethods.length > 0 ? [['zones.svg', zoneTimelineSvg(result, zoneMethods)] as [string, string]] : []),
+    ...(zoneMethods.length > 0
+      ? [['zones.svg', zoneTimelineSvg(result, zoneMethods)] as [string, string]]
+      : []),
     ['per-spot.md', perSpotMarkdown(result)],
     ['per-spot.csv', perSpotCsv(result)],
     ['fixes.csv', fixes.join('\n') + '\n'],

@@ -48,7 +48,9 @@ type Segment = readonly [readonly [number, number], readonly [number, number]];
 
 function segmentsOf(area: FloorArea): Segment[] {
   const rings = [boxRing(area.bounds), ...(area.polygon ? [area.polygon] : []), ...(area.obstacles ?? [])];
-  return rings.flatMap((ring) => ring.map((corner, i): Segment => [ring[(i + ring.length - 1) % ring.length]!, corner]));
+  return rings.flatMap((ring) =>
+    ring.map((corner, i): Segment => [ring[(i + ring.length - 1) % ring.length]!, corner]),
+  );
 }
 
 /** Where two segments cross, if they do. */

@@ -30,7 +30,13 @@ function makePlan(key: number, nx: number, ny: number): Plan {
   const reach = Math.max(1, Math.ceil(3 * key));
   const kernel = new Float64Array(2 * reach + 1);
   for (let i = -reach; i <= reach; i++) kernel[i + reach] = Math.exp(-(i * i) / (2 * key * key));
-  return { sigma: key, kernel, reach, colNorm: edgeNorms(kernel, reach, nx), rowNorm: edgeNorms(kernel, reach, ny) };
+  return {
+    sigma: key,
+    kernel,
+    reach,
+    colNorm: edgeNorms(kernel, reach, nx),
+    rowNorm: edgeNorms(kernel, reach, ny),
+  };
 }
 
 /**
@@ -55,10 +61,18 @@ export function createGaussianBlur(nx: number, ny: number): GridBlur {
   };
   // The passes' working arrays are reused, never handed out.
   const pad = scratch();
-  return (p, sigmaCells, out) => blurWith(planFor(sigmaCells), p, pad, nx, ny, out ?? new Float64Array(nx * ny));
+  return (p, sigmaCells, out) =>
+    blurWith(planFor(sigmaCells), p, pad, nx, ny, out ?? new Float64Array(nx * ny));
 }
 
-function blurWith(plan: Plan, p: Float64Array, pad: Scratch, nx: number, ny: number, out: Float64Array): Float64Array {
+function blurWith(
+  plan: Plan,
+  p: Float64Array,
+  pad: Scratch,
+  nx: number,
+  ny: number,
+  out: Float64Array,
+): Float64Array {
   const { kernel: k, reach, colNorm, rowNorm } = plan;
   const k0 = k[reach]!;
   // Zeros around the grid stand for the cells beyond its edge; the norms then make up for them.

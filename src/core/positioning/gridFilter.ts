@@ -89,7 +89,11 @@ export function diffuse(
 ): Float64Array {
   const sigmaCells = spread / map.cell;
   const out =
-    sigmaCells > 0.25 ? blur(belief, sigmaCells, into) : into ? (into.set(belief), into) : Float64Array.from(belief);
+    sigmaCells > 0.25
+      ? blur(belief, sigmaCells, into)
+      : into
+        ? (into.set(belief), into)
+        : Float64Array.from(belief);
   const w = map.walkable;
   if (w) for (let i = 0; i < out.length; i++) out[i] = out[i]! * w[i]!;
   return out;
@@ -193,9 +197,13 @@ export function beliefFix(
   estimate: 'mean' | 'mode' = 'mean',
 ): Fix {
   const { mean, mode, spread } = beliefMoments(map, belief);
-  const fix = makeFix(estimate === 'mode' ? mode : mean, { ...input, bounds: map.bounds, floor: map.floor }, {
-    spread,
-  });
+  const fix = makeFix(
+    estimate === 'mode' ? mode : mean,
+    { ...input, bounds: map.bounds, floor: map.floor },
+    {
+      spread,
+    },
+  );
   if (map.zoneShares.length > 0) fix.zoneMass = zoneMass(map, belief);
   return predicted ? { ...fix, predicted: true } : fix;
 }
@@ -237,7 +245,8 @@ export function createGridFilter(
         if (!state)
           return { state, solution: refuse('too-few-sensors', 'no reading from a sensor on the map') };
         const belief = Float64Array.from(prior);
-        if (!normalise(belief)) return { state: undefined, solution: refuse('no-match', 'the belief left the floor') };
+        if (!normalise(belief))
+          return { state: undefined, solution: refuse('no-match', 'the belief left the floor') };
         return {
           state: { t: input.t, belief },
           solution: beliefFix(map, belief, input, true, options.estimate),
@@ -265,7 +274,11 @@ export function createGridSolver(map: RadioMap, name = 'grid', options: GridFilt
       const ms = usable(map, input.measurements);
       const refusal = checkTrilaterable({ ...input, measurements: ms });
       if (refusal) return refusal;
-      const belief = posterior(map, flatBelief(map), scaledLikelihood(logLikelihood(map, ms, defaultSigmaDb)));
+      const belief = posterior(
+        map,
+        flatBelief(map),
+        scaledLikelihood(logLikelihood(map, ms, defaultSigmaDb)),
+      );
       const { mode, spread } = beliefMoments(map, belief);
       return makeFix(mode, { ...input, measurements: ms, bounds: map.bounds, floor: map.floor }, { spread });
     },

@@ -101,7 +101,10 @@ export function tuneOnRecordings(
     const family = SPEED_TUNED[name as MethodName];
     const speed = family ? speedSigma[family] : undefined;
     // Recordings too short to tune the speed ran at the default; their errors count too.
-    const list = [...(byKey.get('default') ?? []), ...(speed === undefined ? [] : (byKey.get(String(speed)) ?? []))];
+    const list = [
+      ...(byKey.get('default') ?? []),
+      ...(speed === undefined ? [] : (byKey.get(String(speed)) ?? [])),
+    ];
     const scale = radius90Scale(list);
     if (scale !== undefined) scales[name] = scale;
   }

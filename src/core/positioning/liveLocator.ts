@@ -95,7 +95,8 @@ export class LiveLocator {
       throw new RangeError(`positioning method ${name} publishes late; pick one that answers at once`);
     this.method = method;
     const zones = options.site.zones ?? [];
-    this.zoneModel = zones.length > 0 ? buildZoneModel(zones, floorArea(options.site), options.zones) : undefined;
+    this.zoneModel =
+      zones.length > 0 ? buildZoneModel(zones, floorArea(options.site), options.zones) : undefined;
   }
 
   /** The site's zone names, in order (empty without zones). */
@@ -206,7 +207,12 @@ export class LiveLocator {
         if (z.zone !== undefined) fix.zone = z.zone;
         fix.zoneProbability = z.probability;
         if (!track || z.zone !== track.zone)
-          this.options.onZoneChange?.({ deviceId: window.device, t: window.t, from: track?.zone, to: z.zone });
+          this.options.onZoneChange?.({
+            deviceId: window.device,
+            t: window.t,
+            from: track?.zone,
+            to: z.zone,
+          });
       }
       this.tracks.set(window.device, next);
       this.counters.fixes++;

@@ -48,7 +48,8 @@ export const METHOD_SUMMARIES: Readonly<Record<MethodName, string>> = {
   'wnls+kalman': 'wnls fixes through a constant-velocity Kalman filter',
   grid: 'maximum likelihood over a grid of the floor, one window at a time',
   'grid-filter': 'grid Bayes filter (HMM) over consecutive windows, path-loss radio map',
-  'grid-smoother': 'grid-filter refined by the next window before publishing (one window late); no survey needed',
+  'grid-smoother':
+    'grid-filter refined by the next window before publishing (one window late); no survey needed',
   knn: 'fingerprinting: k nearest survey points by RSSI vector',
   'survey-filter': 'grid Bayes filter over a radio map corrected by the survey',
   'survey-smoother': 'survey-filter refined by the next window before publishing (one window late)',

@@ -131,7 +131,8 @@ function zoneSharesOf(
         pointInPolygon(p, zone.polygon) &&
         !zones.slice(0, k).some((z) => pointInPolygon(p, z.polygon)),
     );
-    if (walkable) for (let i = 0; i < share.length; i++) share[i] = walkable[i]! > 0 ? share[i]! / walkable[i]! : 0;
+    if (walkable)
+      for (let i = 0; i < share.length; i++) share[i] = walkable[i]! > 0 ? share[i]! / walkable[i]! : 0;
     return share;
   });
 }

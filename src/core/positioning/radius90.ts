@@ -43,7 +43,8 @@ export function withRadius90(p: Positioner, scale: number): Positioner {
         },
       };
     case 'lagged': {
-      const each = (list: TimedSolution[]) => list.map((r) => ({ t: r.t, solution: withRadius(r.solution, scale) }));
+      const each = (list: TimedSolution[]) =>
+        list.map((r) => ({ t: r.t, solution: withRadius(r.solution, scale) }));
       return {
         kind: 'lagged',
         name: p.name,

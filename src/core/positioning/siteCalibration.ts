@@ -57,7 +57,11 @@ export function calibratedSite(site: PositioningSite, c: Basic, withSurvey = tru
     sensors: site.sensors.map((s) => {
       const f = c.fit.sensors[s.id];
       if (!f) return s;
-      const out = { ...s, pathLoss: { model: 'reference' as const, rssiAt1m: f.rssiAt1m, n: f.n }, sigmaDb: f.sigmaDb };
+      const out = {
+        ...s,
+        pathLoss: { model: 'reference' as const, rssiAt1m: f.rssiAt1m, n: f.n },
+        sigmaDb: f.sigmaDb,
+      };
       const surveySigma = c.surveySigmaDb.get(s.id);
       return withSurvey && surveySigma !== undefined ? { ...out, surveySigmaDb: surveySigma } : out;
     }),
@@ -78,7 +82,11 @@ function calibrateBasic(
   const fit = fitPathLoss(samples, { mode: options.mode ?? 'shared-exponent' });
   if (!fit.ok) return fit;
   const surveys = recordings.map((r) => surveyFromWindows(r.windows, r.truthAt, statistic));
-  const fitted = calibratedSite(site, { fit: fit.result, statistic, survey: [], surveySigmaDb: new Map() }, false);
+  const fitted = calibratedSite(
+    site,
+    { fit: fit.result, statistic, survey: [], surveySigmaDb: new Map() },
+    false,
+  );
   const surveySigmaDb = heldOutSurveySigma(radioMapOptions(fitted), surveys);
   return { ok: true, calibration: { fit: fit.result, statistic, survey: surveys.flat(), surveySigmaDb } };
 }

@@ -163,9 +163,14 @@ export function checkInput(input: SolveInput): Refusal | undefined {
       'invalid-input',
       'bounds must be finite [xmin, ymin, xmax, ymax] with xmin < xmax and ymin < ymax',
     );
-  const rings = input.floor ? [...(input.floor.polygon ? [input.floor.polygon] : []), ...(input.floor.obstacles ?? [])] : [];
+  const rings = input.floor
+    ? [...(input.floor.polygon ? [input.floor.polygon] : []), ...(input.floor.obstacles ?? [])]
+    : [];
   if (input.floor && (!validBounds(input.floor.bounds) || rings.some((r) => !r.flat().every(isFiniteNumber))))
-    return refuse('invalid-input', 'the floor outline and obstacles must be finite corners inside a proper box');
+    return refuse(
+      'invalid-input',
+      'the floor outline and obstacles must be finite corners inside a proper box',
+    );
   if (input.deviceZ !== undefined && !isFiniteNumber(input.deviceZ))
     return refuse('invalid-input', 'deviceZ must be finite');
   return undefined;

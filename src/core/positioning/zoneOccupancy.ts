@@ -63,7 +63,11 @@ export function zoneOccupancy(
     set.add(person);
   }
   return {
-    zones: zoneNames.map((zone) => ({ zone, devices: devices.get(zone) ?? 0, people: people.get(zone)?.size ?? 0 })),
+    zones: zoneNames.map((zone) => ({
+      zone,
+      devices: devices.get(zone) ?? 0,
+      people: people.get(zone)?.size ?? 0,
+    })),
     elsewhere: { devices: devices.get(undefined) ?? 0, people: people.get(undefined)?.size ?? 0 },
   };
 }

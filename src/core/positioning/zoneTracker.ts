@@ -174,7 +174,10 @@ export function zoneEvidence(model: ZoneModel, e: Pick<ZoneEvidence, 'x' | 'y' |
 }
 
 /** The zone a point lies in (the first listed, where zones overlap), as the site file's `zoneAt`. */
-export function zoneAtPoint(zones: readonly PositioningZone[], p: { x: number; y: number }): string | undefined {
+export function zoneAtPoint(
+  zones: readonly PositioningZone[],
+  p: { x: number; y: number },
+): string | undefined {
   return zones.find((z) => pointInPolygon(p, z.polygon))?.name;
 }
 
@@ -263,9 +266,15 @@ function massOf(model: ZoneModel, zoneMass: readonly number[]): Float64Array {
 }
 
 /** The HMM's forward step: the walk between zones, then the fix's evidence. */
-function filtered(model: ZoneModel, state: ZoneState | undefined, dt: number, evidence: Float64Array): Float64Array {
+function filtered(
+  model: ZoneModel,
+  state: ZoneState | undefined,
+  dt: number,
+  evidence: Float64Array,
+): Float64Array {
   let prior: Float64Array;
-  if (!state || !(dt >= 0) || dt > model.maxGapSeconds) prior = new Float64Array(model.states).fill(1 / model.states);
+  if (!state || !(dt >= 0) || dt > model.maxGapSeconds)
+    prior = new Float64Array(model.states).fill(1 / model.states);
   else {
     const stay = Math.exp(-dt / model.meanDwellSeconds);
     prior = new Float64Array(model.states);
