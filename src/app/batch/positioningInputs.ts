@@ -22,13 +22,7 @@ import {
 } from '../../core/positioning/methods.ts';
 import { parseSpotName } from '../../core/positioning/probeLogLine.ts';
 import { type ReadingWindow, windowObservations } from '../../core/positioning/readings.ts';
-import {
-  type TruthLookupOptions,
-  type TruthPoint,
-  joinable,
-  parseTruthCsv,
-  truthLookup,
-} from '../../core/positioning/truth.ts';
+import { type TruthPoint, parseTruthCsv, recordingsTruthLookup } from '../../core/positioning/truth.ts';
 import type { CalibrationRecording } from '../../core/positioning/siteCalibration.ts';
 import { floorArea } from '../../core/positioning/positioningSite.ts';
 import {
@@ -163,38 +157,6 @@ export async function readTruthFiles(
     points.push(...parsed.points);
   }
   return { points: points.sort((a, b) => a.t - b.t), warnings };
-}
-
-/**
- * The truth at a time, where one CSV may hold several recordings: the points are split where
- * they pause longer than the interpolation limit (unless the device stood still in between,
- * see `joinable`), and each recording keeps the tolerance at its ends that it would have in a
- * file of its own.
- */
-export function recordingsTruthLookup(
-  sortedPoints: readonly TruthPoint[],
-  options: TruthLookupOptions = {},
-): (t: number) => Point2 | undefined {
-  const maxGap = options.maxGapSeconds ?? 2;
-  const segments: { start: number; at: (t: number) => Point2 | undefined }[] = [];
-  let from = 0;
-  for (let i = 1; i <= sortedPoints.length; i++) {
-    if (i < sortedPoints.length && joinable(sortedPoints[i - 1]!, sortedPoints[i]!, maxGap)) continue;
-    const segment = sortedPoints.slice(from, i);
-    segments.push({ start: segment[0]!.t, at: truthLookup(segment, options) });
-    from = i;
-  }
-  return (t) => {
-    // The last recording that starts at or before t, else the first one (t may lie just before it).
-    let lo = -1;
-    let hi = segments.length;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (segments[mid]!.start <= t) lo = mid;
-      else hi = mid;
-    }
-    return (lo >= 0 ? segments[lo]!.at(t) : undefined) ?? segments[lo + 1]?.at(t);
-  };
 }
 
 /** Device ids: the keyed hash of the MAC, with a random key (ids good for this run only) without one. */

@@ -99,3 +99,35 @@ export function truthLookup(
     return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y) };
   };
 }
+
+/**
+ * The truth at a time, where one CSV may hold several recordings: the points are split where
+ * they pause longer than the interpolation limit (unless the device stood still in between,
+ * see `joinable`), and each recording keeps the tolerance at its ends that it would have in a
+ * file of its own.
+ */
+export function recordingsTruthLookup(
+  sortedPoints: readonly TruthPoint[],
+  options: TruthLookupOptions = {},
+): (t: number) => Point2 | undefined {
+  const maxGap = options.maxGapSeconds ?? 2;
+  const segments: { start: number; at: (t: number) => Point2 | undefined }[] = [];
+  let from = 0;
+  for (let i = 1; i <= sortedPoints.length; i++) {
+    if (i < sortedPoints.length && joinable(sortedPoints[i - 1]!, sortedPoints[i]!, maxGap)) continue;
+    const segment = sortedPoints.slice(from, i);
+    segments.push({ start: segment[0]!.t, at: truthLookup(segment, options) });
+    from = i;
+  }
+  return (t) => {
+    // The last recording that starts at or before t, else the first one (t may lie just before it).
+    let lo = -1;
+    let hi = segments.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (segments[mid]!.start <= t) lo = mid;
+      else hi = mid;
+    }
+    return (lo >= 0 ? segments[lo]!.at(t) : undefined) ?? segments[lo + 1]?.at(t);
+  };
+}
