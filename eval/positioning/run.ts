@@ -145,7 +145,8 @@ function targets(site: Site, result: PositioningEvaluation): TargetLine[] {
     });
   };
   accuracy('without a survey', NO_SURVEY, TARGET.noSurvey);
-  accuracy('with a survey', WITH_SURVEY, TARGET.survey);
+  if (WITH_SURVEY.some((n) => (result.solvers[n]?.n ?? 0) > 0))
+    accuracy('with a survey', WITH_SURVEY, TARGET.survey);
   const outside = Object.entries(result.coverage).filter(
     ([, c]) => c.rate === null || c.rate < TARGET.coverage[0] || c.rate > TARGET.coverage[1],
   );

@@ -14,6 +14,7 @@ const COLOURS = [
   '#e377c2',
   '#17becf',
   '#7f7f7f',
+  '#bcbd22',
 ];
 
 /** A CSV field: quoted when it holds a comma, quote or line break (zone names are the user's). */

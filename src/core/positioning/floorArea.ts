@@ -68,12 +68,24 @@ function crossing(a: Segment, b: Segment): Point2 | undefined {
   return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? { x: p[0] + t * rx, y: p[1] + t * ry } : undefined;
 }
 
-/** A point on the floor within INSET of c (on an edge or a corner), if there is one. */
+/**
+ * A point within INSET of c (on an edge or a corner) that is on the floor with room to spare:
+ * its neighbours a quarter INSET away are too, so it lies on no edge, where the even-odd rule
+ * (and so which zone it is in) could go either way.
+ */
 function nudged(c: Point2, area: FloorArea): Point2 | undefined {
+  const d = INSET / 4;
   for (let k = 0; k < 8; k++) {
     const a = (k * Math.PI) / 4;
     const q = { x: c.x + Math.cos(a) * INSET, y: c.y + Math.sin(a) * INSET };
-    if (onFloor(q, area)) return q;
+    if (
+      onFloor(q, area) &&
+      onFloor({ x: q.x + d, y: q.y }, area) &&
+      onFloor({ x: q.x - d, y: q.y }, area) &&
+      onFloor({ x: q.x, y: q.y + d }, area) &&
+      onFloor({ x: q.x, y: q.y - d }, area)
+    )
+      return q;
   }
   return undefined;
 }

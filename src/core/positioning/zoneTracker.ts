@@ -10,7 +10,8 @@ import type { PositioningZone } from './positioningSite.ts';
  * proportion to how much of its uncertainty disc lies in each zone, and between fixes a device
  * stays in its zone with probability exp(-dt / meanDwellSeconds), else moves to a neighbouring
  * zone. Either way the reported zone changes only once another zone is at least
- * `switchProbability` likely, so a phone standing in a doorway keeps one answer.
+ * `switchProbability` likely (or its own zone has become as unlikely as that), so a phone
+ * standing in a doorway keeps one answer.
  */
 
 export interface ZoneModelOptions {
@@ -27,10 +28,10 @@ export interface ZoneModelOptions {
 /**
  * Between a plain argmax (0.5: every wobble across a border is a change) and a sticky answer that
  * lags each real change by several windows. Stable assignment is what users ask for most, so the
- * default is on the sticky side: on the BOUN walks (leave-one-track-out, `npm run eval
- * positioning`), which change quadrant about twice a minute, 0.5 gives about 3 changes a minute
- * beyond the true ones and 0.75 fewer than one, for some 5 more wrong windows in 100 (the walks
- * that hug a border are wrong half the time either way).
+ * default is on the sticky side. On the BOUN walks (leave-one-track-out, survey-filter), which
+ * change quadrant about twice a minute: 0.5 gives 18% wrong windows and 4 changes a minute beyond
+ * the true ones, 0.75 gives 20% and 0.3; the walks that hug a border are wrong half the time
+ * whatever the setting.
  */
 export const DEFAULT_SWITCH_PROBABILITY = 0.75;
 
@@ -244,8 +245,15 @@ export function stepZone(model: ZoneModel, state: ZoneState | undefined, e: Zone
   const dt = state ? e.t - state.t : Infinity;
   const p = e.zoneMass ? massOf(model, e.zoneMass) : filtered(model, state, dt, zoneEvidence(model, e));
   const top = argmax(p);
-  const current =
-    state && dt <= model.maxGapSeconds && dt >= 0 && p[top]! < model.switchProbability ? state.current : top;
+  // Hold the zone unless a rival is `switchProbability` likely, or the zone itself has become as
+  // unlikely as that (its probability spread over several rivals, none of them sure yet).
+  const held =
+    state !== undefined &&
+    dt <= model.maxGapSeconds &&
+    dt >= 0 &&
+    p[top]! < model.switchProbability &&
+    p[state.current]! > 1 - model.switchProbability;
+  const current = held ? state.current : top;
   return {
     state: { t: e.t, p, current },
     zone: nameOf(model, current),

@@ -164,3 +164,12 @@ describe('no fix off the floor, any method, real recordings', () => {
     });
   }
 });
+
+describe('a point moved onto the floor', () => {
+  it('lands strictly inside, so the zone it is in is never a toss-up', () => {
+    const area: FloorArea = { bounds: [0, 0, 20.66, 17.64] };
+    const p = nearestOnFloor({ x: 11.741, y: 17.714 }, area);
+    assert.ok(p.y < 17.64 && p.y > 17.64 - 1e-5, JSON.stringify(p));
+    assert.ok(Math.abs(p.x - 11.741) < 1e-5);
+  });
+});
