@@ -9,13 +9,16 @@
  *   tracks/<name>.log, tracks/<name>.truth.csv  one per walked track (6)
  *   truth.csv                                   all tracks' truth in one file
  *   spots/<x>-<y>.log                           the fingerprint sample, recorded at one known spot
- *   site.json                                   the 12 sensors and the area
+ *   site.json                                   the 12 sensors, the area and four zones
+ *   site-furnished.json                         the same with the desks of the floor plan as obstacles
  *
  * Dataset facts used (see its cnf_README.md and trk_README.md): sensors and their 3-D positions
  * in cnf_tetam.dev (`Dongles:{mac: [[x, y, z], colour, alias]}`), the area in cnf_tetam.par
  * (`limits`), track lines `ts,sensor,beacon,rssi,x,y,z,<3x3 orientation>`, fingerprint lines
  * `ts,sensor,beacon,rssi`. The beacon was carried at chest height (track z is 1.79-1.84 m), so
  * the site file says deviceZ 1.8. BLE advertising channels are not recorded: Channel stays empty.
+ * The zones split the area into four quadrants at x = 10.33 and y = 8.82 (its middle), as the
+ * zone targets of issue 13 do: SW, NW, SE, NE with x to the east and y to the north.
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -23,6 +26,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { normalizeMac } from '../../src/core/identity/mac.ts';
 import { PROBE_LOG_HEADER, formatProbeLogLine } from '../../src/core/positioning/probeLogLine.ts';
 import { type TruthPoint, formatTruthCsv } from '../../src/core/positioning/truth.ts';
+import { readBounDeskBlocks } from './bounFloorPlan.ts';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_BOUN_DIR = resolve(repoRoot, '../shared/data/positioning/boun');
@@ -105,8 +109,30 @@ export function bounTruth(rows: readonly BounRow[]): TruthPoint[] {
   return out.sort((a, b) => a.t - b.t);
 }
 
+/** The four quadrants of the area, split at x = 10.33 and y = 8.82. */
+export function bounZones(
+  bounds: readonly [number, number, number, number],
+  split: { x: number; y: number } = { x: 10.33, y: 8.82 },
+): { name: string; polygon: [number, number][] }[] {
+  const [x0, y0, x1, y1] = bounds;
+  const box = (a: number, b: number, c: number, d: number): [number, number][] => [
+    [a, b],
+    [c, b],
+    [c, d],
+    [a, d],
+  ];
+  return [
+    { name: 'SW', polygon: box(x0, y0, split.x, split.y) },
+    { name: 'NW', polygon: box(x0, split.y, split.x, y1) },
+    { name: 'SE', polygon: box(split.x, y0, x1, split.y) },
+    { name: 'NE', polygon: box(split.x, split.y, x1, y1) },
+  ];
+}
+
 export interface BounConversion {
   site: string;
+  /** The same site with the floor plan's desks as obstacles. */
+  furnishedSite: string;
   truth: string;
   tracks: { name: string; log: string; truth: string; frames: number; seconds: number }[];
   spots: { log: string; frames: number }[];
@@ -129,9 +155,25 @@ export async function convertBoun(
     sensors: sensors.map((s) => ({ id: s.id, label: s.label, x: s.x, y: s.y, z: s.z })),
     bounds,
     deviceZ: 1.8,
+    zones: bounZones(bounds),
   };
   const sitePath = join(outDir, 'site.json');
   await writeFile(sitePath, `${JSON.stringify(site, null, 2)}\n`);
+  const desks = await readBounDeskBlocks(join(dataDir, 'map_tetam_sensors.png'));
+  const furnished = {
+    ...site,
+    obstacles: desks.map(([x0, y0, x1, y1], i) => ({
+      name: `desk block ${i + 1}`,
+      polygon: [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+      ],
+    })),
+  };
+  const furnishedPath = join(outDir, 'site-furnished.json');
+  await writeFile(furnishedPath, `${JSON.stringify(furnished, null, 2)}\n`);
 
   const tracks: BounConversion['tracks'] = [];
   const allTruth: TruthPoint[] = [];
@@ -179,7 +221,7 @@ export async function convertBoun(
     await writeFile(log, `${PROBE_LOG_HEADER}\n${rows.map(bounRowToProbeLog).join('\n')}\n`);
     spots.push({ log, frames: rows.length });
   }
-  return { site: sitePath, truth: truthPath, tracks, spots };
+  return { site: sitePath, furnishedSite: furnishedPath, truth: truthPath, tracks, spots };
 }
 
 async function main(): Promise<void> {

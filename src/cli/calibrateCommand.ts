@@ -22,6 +22,7 @@ interface CalibrateFlags {
   statistic: RssiStatistic;
   window: number;
   survey: boolean;
+  tune: boolean;
   json?: boolean;
 }
 
@@ -52,6 +53,7 @@ function calibrationJson(site: Site, c: SiteCalibration, written: string): strin
     global: fitJson(c.fit.global),
     sensors,
     surveyPoints: c.survey.length,
+    tuning: c.tuning ?? null,
     warnings: c.fit.warnings,
     written,
   });
@@ -127,13 +129,20 @@ export function calibrateCommand(): Command {
     )
     .option('--window <seconds>', 'window length in seconds (use the one you locate with)', positiveNumber, 2)
     .option('--no-survey', 'fit the path loss only; leave any survey in the site file as it is')
+    .option(
+      '--no-tune',
+      "skip tuning on held-out recordings (the walking speed of the grid filters and each method's " +
+        '90% radius factor; it needs 2+ recordings and runs every method once per recording)',
+    )
     .option('--json', 'print one JSON object instead of the table')
     .addHelpText(
       'after',
       '\nJSON output: {"mode": m, "statistic": s, "global": FIT, "sensors": {"<site id>": FIT | null},\n' +
-        '  "surveyPoints": N, "warnings": [text], "written": path}\n' +
+        '  "surveyPoints": N, "tuning": TUNING | null, "warnings": [text], "written": path}\n' +
         '  FIT = {"rssiAt1m": dBm, "n": exponent, "sigmaDb": residual RMS, "samples": N, "surveySigmaDb"?: dB};\n' +
         '  null for a sensor no recording reached (its figures stay as they were).\n' +
+        '  TUNING = {"radius90Scale": {"<method>": factor}, "speedSigma": {"pathLoss"?: m/s, "survey"?: m/s}}:\n' +
+        '  learned by holding out each recording in turn (null with one recording or --no-tune).\n' +
         'Examples: airtrace calibrate --site site.json 3.5-2.log 7-4.5.log 12-9.log\n' +
         '          airtrace calibrate --site site.json --truth walk.csv --out site.calibrated.json walk.log\n' +
         'Exit status: 0 when the site was written, 1 otherwise (the reason is printed).',
@@ -166,6 +175,7 @@ async function runCalibrate(files: string[], flags: CalibrateFlags): Promise<voi
     mode: flags.mode,
     statistic: flags.statistic,
     survey: flags.survey,
+    tune: flags.tune,
     fittedAt: new Date().toISOString(),
   });
   if (!outcome.ok) throw new PositioningInputError(`calibration failed: ${outcome.error}`);
@@ -185,5 +195,14 @@ async function runCalibrate(files: string[], flags: CalibrateFlags): Promise<voi
       `mode ${c.fit.mode}, statistic ${c.statistic}\n\n${calibrationTable(site.site, c)}\n`,
   );
   for (const w of c.fit.warnings) process.stdout.write(`note: ${w}\n`);
+  if (c.tuning) {
+    const speeds = Object.entries(c.tuning.speedSigma ?? {}).map(([k, v]) => `${k} ${v} m/s`);
+    const scales = Object.entries(c.tuning.radius90Scale ?? {}).map(([k, v]) => `${k} ${v.toFixed(2)}`);
+    process.stdout.write(
+      `tuned on held-out recordings: walking speed ${speeds.join(', ') || '-'}; ` +
+        `90% radius = spread x ${scales.join(', ') || '-'}\n`,
+    );
+  } else if (flags.tune && recordings.length < 2)
+    process.stdout.write('not tuned: it needs 2 or more recordings (each is held out in turn)\n');
   process.stdout.write((flags.survey ? `survey: ${c.survey.length} points\n` : '') + `written to ${out}\n`);
 }

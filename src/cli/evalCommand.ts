@@ -47,11 +47,16 @@ export function evalPositioningCommand(): Command {
     .description(
       'Positions the device of each probe log with every method the site supports (or those of --solvers), ' +
         "compares each fix with the truth at the fix's time and prints each method's error in metres " +
-        '(median, mean, 90th percentile), the best (lowest median, then p90) marked with *. ' +
+        '(median, mean, 90th percentile), the best (lowest median, then p90) marked with *, and how often ' +
+        "each fix's 90% circle holds the truth (cover90, about 0.9 when the error bars are calibrated). " +
+        'With zones in the site file, it also prints the share of windows assigned the wrong zone (also ' +
+        'counting only truths 1 m or more from a zone border) and zone changes per minute, beyond the true ones. ' +
         'The calibration comes from the site file (see airtrace calibrate); calibrating on the same ' +
         'recordings flatters the figures, so evaluate on recordings the calibration did not see. ' +
         "A log named X-Y.log was recorded at that spot; other logs take the device's position from the " +
-        '--truth CSV, interpolated at the fix time. Each log is one recording, holding every sensor.',
+        '--truth CSV, interpolated at the fix time (rows more than 2 s apart are a gap, unless both are at ' +
+        'the same place: a device that stood still needs only its start and end rows). Each log is one ' +
+        'recording, holding every sensor. Readings of 0 dBm or more are skipped and counted.',
     )
     .argument('<logs...>', 'probe-log CSV files, one recording each')
     .requiredOption('--site <file>', 'site file (JSON or YAML) with the calibration to evaluate')
@@ -69,12 +74,16 @@ export function evalPositioningCommand(): Command {
     .option('--json', 'print one JSON object instead of the table')
     .option(
       '--report <dir>',
-      'write cdf.svg (error CDF), per-spot.md and per-spot.csv (per log), fixes.csv and summary.json here',
+      'write cdf.svg (error CDF), coverage.svg (90% circles), zones.svg (zone assignments over time, with ' +
+        'zones), per-spot.md and per-spot.csv (per log), fixes.csv and summary.json here',
     )
     .addHelpText(
       'after',
       `\nMethods (survey methods need a site calibrated with a survey):\n${methodHelp()}\n` +
-        '\nJSON output: {"solvers": {"<name>": {"n": N, "median": m, "mean": m, "p90": m}}, "best": "<name>"}\n' +
+        '\nJSON output: {"solvers": {"<name>": {"n": N, "median": m, "mean": m, "p90": m, "coverage90": share}},\n' +
+        '  "best": "<name>", "zones"?: {"<name>": {"wrongRate": share, "wrongRateAwayFromBorders": share,\n' +
+        '  "changesPerMinute": r, "trueChangesPerMinute": r, "excessChangesPerMinute": r}},\n' +
+        '  "skipped": {"noRssi": N, "nonNegativeRssi": N}}\n' +
         '  n: fixes compared with the truth; errors in metres; null where a solver has no fix.\n' +
         'Example: airtrace eval positioning --site site.json --truth truth.csv --report out/ walk1.log walk2.log\n' +
         'Exit status: 0 on success, 1 when the inputs give no fix to compare (the reason is printed).',
@@ -151,12 +160,17 @@ async function runEvalPositioning(files: string[], flags: EvalPositioningFlags):
     );
   if (result.unmatched > 0)
     warn(`${result.unmatched} window(s) have no truth at their time and are left out of every figure`);
+  if (result.skipped.nonNegativeRssi > 0)
+    warn(
+      `${result.skipped.nonNegativeRssi} reading(s) of 0 dBm or more were skipped (no receiver hears a device that loud)`,
+    );
 
   let reportFiles: string[] = [];
   if (flags.report !== undefined) {
     try {
       reportFiles = await writeReport(resolve(flags.report), result, {
         title: `Position error CDF, ${logs.logs.length} recording(s), ${flags.window} s windows`,
+        zoneMethods: solvers.filter((n) => result.zones[n] !== undefined),
       });
     } catch (err) {
       throw new PositioningInputError(`${flags.report}: cannot write the report: ${(err as Error).message}`);

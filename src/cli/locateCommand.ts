@@ -64,7 +64,7 @@ function formatTime(t: number, withMilliseconds: boolean): string {
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** The `--json` shape: `{"fixes": [{"t", "end", "device", "x", "y", "sensors", "spread"?}], "refused": {reason: N}}`. */
+/** The `--json` shape: `{"fixes": [{"t", "end", "device", "x", "y", "sensors", "spread"?, "radius90"?, ...}], "refused": {reason: N}}`. */
 export function locateJson(report: LocateReport): string {
   const fixes = report.fixes.map((f) => ({
     t: f.start,
@@ -74,6 +74,7 @@ export function locateJson(report: LocateReport): string {
     y: round(f.y),
     sensors: f.sensors,
     ...(f.spread === undefined ? {} : { spread: round(f.spread) }),
+    ...(f.radius90 === undefined ? {} : { radius90: round(f.radius90) }),
     ...(f.predicted ? { predicted: true } : {}),
     ...(f.floor === undefined ? {} : { floor: f.floor }),
     ...(f.zone === undefined ? {} : { zone: f.zone }),
@@ -85,7 +86,7 @@ function locateTable(report: LocateReport): string {
   const ms = !Number.isInteger(report.windowSeconds);
   const floors = report.fixes.some((f) => f.floor !== undefined);
   const zones = report.fixes.some((f) => f.zone !== undefined);
-  const headers = ['start (UTC)', 'device', 'x (m)', 'y (m)', 'sensors', 'spread (m)'];
+  const headers = ['start (UTC)', 'device', 'x (m)', 'y (m)', 'sensors', 'spread (m)', '90% radius (m)'];
   if (floors) headers.push('floor');
   if (zones) headers.push('zone');
   const rows = report.fixes.map((f) => {
@@ -96,6 +97,7 @@ function locateTable(report: LocateReport): string {
       f.y.toFixed(2),
       String(f.sensors),
       f.spread === undefined ? '' : f.spread.toFixed(2) + (f.predicted ? ' (predicted)' : ''),
+      f.radius90 === undefined ? '' : f.radius90.toFixed(2),
     ];
     if (floors) row.push(f.floor ?? '');
     if (zones) row.push(f.zone ?? '');
@@ -145,8 +147,12 @@ export function locateCommand(): Command {
       'after',
       `\nMethods (survey methods need a site calibrated with a survey):\n${methodHelp()}\n` +
         '\nJSON output: {"method": name, "fixes": [{"t": windowStart, "end": windowEnd, "device": id, "x": m, "y": m,\n' +
-        '  "sensors": N, "spread"?: m, "predicted"?: true, "floor"?: id, "zone"?: name}], "refused": {reason: N}}\n' +
+        '  "sensors": N, "spread"?: m, "radius90"?: m, "predicted"?: true, "floor"?: id, "zone"?: name}],\n' +
+        '  "refused": {reason: N}}\n' +
         '  t and end in Unix seconds; device is HMAC-SHA-256(site key, MAC), 32 hex digits.\n' +
+        '  spread: one sigma; radius90: the circle that holds the device 9 times in 10 (calibrated by\n' +
+        '  airtrace calibrate on 2+ recordings). zone: the site zone the device is in, with hysteresis:\n' +
+        '  it changes only once another zone is 75% likely, so a device at a doorway does not flap.\n' +
         'Example: airtrace locate --site site.json --window 2 morning.log\n' +
         'Exit status: 0 on success, 1 when the site file or a log cannot be used (the reason is printed).',
     )

@@ -184,3 +184,59 @@ test('calibrate --help lists its options', async () => {
   assert.match(result.stdout, /shared-exponent/);
   assert.match(result.stdout, /X-Y\.log/);
 });
+
+test('calibrate on two recordings tunes speed and error bars on each held out; --no-tune does not', async () => {
+  const truth = join(work, 'both.truth.csv');
+  writeFileSync(
+    truth,
+    readFileSync(truth01, 'utf8') + readFileSync(truth04, 'utf8').split('\n').slice(1).join('\n'),
+  );
+  const tunedPath = join(work, 'tuned.json');
+  const tuned = await runCli([
+    'calibrate',
+    '--site',
+    site,
+    '--truth',
+    truth,
+    '--out',
+    tunedPath,
+    track01,
+    track04,
+  ]);
+  assert.equal(tuned.code, 0, tuned.stderr);
+  assert.match(
+    tuned.stdout,
+    /tuned on held-out recordings: walking speed pathLoss [\d.]+ m\/s, survey [\d.]+ m\/s; 90% radius = spread x document \d/,
+  );
+  const loaded = await loadSite(tunedPath);
+  assert.ok(loaded.ok);
+  const t = loaded.site.calibration?.tuning;
+  assert.ok(
+    t?.radius90Scale?.['survey-filter'] !== undefined && t.speedSigma?.pathLoss !== undefined,
+    JSON.stringify(t),
+  );
+  const json = await runCli([
+    'calibrate',
+    '--json',
+    '--no-tune',
+    '--site',
+    site,
+    '--truth',
+    truth,
+    '--out',
+    join(work, 'untuned.json'),
+    track01,
+    track04,
+  ]);
+  assert.equal(json.code, 0, json.stderr);
+  assert.equal((JSON.parse(json.stdout) as { tuning: unknown }).tuning, null);
+  const untuned = await loadSite(join(work, 'untuned.json'));
+  assert.ok(untuned.ok && untuned.site.calibration?.tuning === undefined);
+  // locate reads the tuned factors: radius90 = spread x the survey-smoother's factor.
+  const located = await runCli(['locate', '--json', '--site', tunedPath, track04]);
+  assert.equal(located.code, 0, located.stderr);
+  const fixes = (JSON.parse(located.stdout) as { fixes: { spread: number; radius90: number }[] }).fixes;
+  const k = t.radius90Scale!['survey-smoother']!;
+  for (const f of fixes)
+    assert.ok(Math.abs(f.radius90 - f.spread * k) <= 0.01 + 0.005 * k, JSON.stringify(f));
+});

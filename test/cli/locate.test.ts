@@ -18,7 +18,17 @@ const BEACON = /e7[:-]?8f[:-]?13[:-]?56[:-]?24[:-]?ce/i;
 
 interface LocateJson {
   method: string;
-  fixes: { t: number; end: number; device: string; x: number; y: number; sensors: number; spread?: number }[];
+  fixes: {
+    t: number;
+    end: number;
+    device: string;
+    x: number;
+    y: number;
+    sensors: number;
+    spread?: number;
+    radius90?: number;
+    zone?: string;
+  }[];
   refused: Record<string, number>;
 }
 
@@ -32,7 +42,7 @@ async function locateJson(args: string[]): Promise<LocateJson> {
 test('locate: one fix per 2 s window of the two tracks (11 + 7), all inside the floor', async () => {
   const report = await locateJson(['--site', site, '--site-key', KEY, track01, track04]);
   const bounds = JSON.parse(readFileSync(site, 'utf8')).bounds as number[];
-  assert.equal(report.method, 'grid-filter', 'the default for a site without a survey');
+  assert.equal(report.method, 'grid-smoother', 'the default for a site without a survey');
   assert.equal(report.fixes.length, 18);
   assert.deepEqual(report.refused, {});
   assert.equal(new Set(report.fixes.map((f) => f.device)).size, 1);
@@ -79,9 +89,12 @@ test('locate: every method runs; the survey methods need a survey', async () => 
 test('locate: the table shows short device ids and a summary line', async () => {
   const result = await runCli(['locate', '--site', site, '--site-key', KEY, '--window', '4', track01]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /start \(UTC\)\s+device\s+x \(m\)\s+y \(m\)\s+sensors\s+spread \(m\)/);
+  assert.match(
+    result.stdout,
+    /start \(UTC\)\s+device\s+x \(m\)\s+y \(m\)\s+sensors\s+spread \(m\)\s+90% radius \(m\)/,
+  );
   assert.match(result.stdout, /^2020-02-09 12:00:00 {2}[0-9a-f]{12} {2}/m);
-  assert.match(result.stdout, /\d+ fixes for 1 device\(s\) in \d+ windows of 4 s, method grid-filter/);
+  assert.match(result.stdout, /\d+ fixes for 1 device\(s\) in \d+ windows of 4 s, method grid-smoother/);
   assert.doesNotMatch(result.stdout, BEACON);
 });
 
@@ -158,4 +171,33 @@ test('locate --help lists its options, the methods and the JSON shape', async ()
     result.stdout,
     /JSON output: \{"method": name, "fixes": \[\{"t": windowStart, "end": windowEnd/,
   );
+});
+
+test('locate with zones: each fix carries its zone, held steady by hysteresis', async () => {
+  const zoned = join(work, 'zoned.json');
+  const strip = (a: number, b: number) => [
+    [a, 0],
+    [b, 0],
+    [b, 17.64],
+    [a, 17.64],
+  ];
+  // Zones 0.5 m wide across the walk: raw fixes (noise about 1 m) would change zone at every other
+  // window; the assignment may change only once another zone is 75% likely.
+  const zones = Array.from({ length: 41 }, (_, i) => ({
+    name: `strip ${i}`,
+    polygon: strip(i * 0.5, i * 0.5 + 0.5),
+  }));
+  writeFileSync(zoned, JSON.stringify({ ...JSON.parse(readFileSync(site, 'utf8')), zones }));
+  const report = await locateJson(['--site', zoned, '--method', 'wnls', track01]);
+  assert.ok(report.fixes.length >= 10);
+  const names = new Set(zones.map((z) => z.name));
+  const rawChanges = report.fixes.filter(
+    (f, i) => i > 0 && Math.floor(f.x / 0.5) !== Math.floor(report.fixes[i - 1]!.x / 0.5),
+  ).length;
+  const changes = report.fixes.filter((f, i) => i > 0 && f.zone !== report.fixes[i - 1]!.zone).length;
+  for (const f of report.fixes) {
+    assert.ok(f.zone !== undefined && names.has(f.zone), JSON.stringify(f));
+    assert.ok(f.radius90! > 0);
+  }
+  assert.ok(changes < rawChanges, `${changes} zone changes against ${rawChanges} raw strip changes`);
 });

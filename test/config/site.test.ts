@@ -234,4 +234,105 @@ describe('calibration and positioning views of a site', () => {
     assert.equal(zoneAt(z.site, { x: 2, y: 2 }), 'desk');
     assert.equal(zoneAt(z.site, { x: 6, y: 2 }), undefined);
   });
+
+  it('carries the floor outline, obstacles and zones of each floor, and what calibration tuned', () => {
+    const square = (a: number, b: number, c: number, d: number) => [
+      [a, b],
+      [c, b],
+      [c, d],
+      [a, d],
+    ];
+    const v2 = validateSite({
+      ...THREE,
+      sensors: THREE.sensors.map((s, i) => ({ ...s, floor: i < 2 ? 'ground' : 'first' })),
+      floors: [
+        {
+          id: 'ground',
+          outline: [
+            [0, 0],
+            [20, 0],
+            [20, 8],
+            [10, 8],
+            [10, 15],
+            [0, 15],
+          ],
+        },
+        { id: 'first' },
+      ],
+      obstacles: [
+        { name: 'desks', floor: 'ground', polygon: square(2, 2, 4, 4) },
+        { name: 'lift shaft', polygon: square(18, 13, 20, 15) },
+      ],
+      zones: [
+        { name: 'shop', floor: 'ground', polygon: square(0, 0, 10, 15) },
+        { name: 'office', floor: 'first', polygon: square(0, 0, 20, 15) },
+      ],
+    });
+    assert.ok(v2.ok, v2.ok ? '' : formatSiteIssues(v2.errors));
+    const [ground, first] = positioningSites(v2.site);
+    assert.equal(ground!.site.outline!.length, 6);
+    assert.equal(first!.site.outline, undefined);
+    assert.equal(ground!.site.obstacles!.length, 2, 'its own and the one for every floor');
+    assert.equal(first!.site.obstacles!.length, 1);
+    assert.deepEqual(
+      [ground!.site.zones!.map((z) => z.name), first!.site.zones!.map((z) => z.name)],
+      [['shop'], ['office']],
+    );
+
+    const samples = [1, 2, 4, 8, 16].map((d) => ({
+      sensorId: 'lobby-pi',
+      distance: d,
+      rssi: -60 - 20 * Math.log10(d),
+    }));
+    const fit = fitPathLoss(samples, { minSamples: 3 });
+    assert.ok(fit.ok);
+    const tuned = applyCalibration(site, fit.result, {
+      tuning: { radius90Scale: { 'grid-filter': 1.23456, wnls: 2 }, speedSigma: { pathLoss: 0.5 } },
+    });
+    assert.ok(validateSite(tuned).ok, 'the tuning block validates');
+    assert.deepEqual(tuned.calibration?.tuning, {
+      radius90Scale: { 'grid-filter': 1.235, wnls: 2 },
+      speedSigma: { pathLoss: 0.5 },
+    });
+    assert.deepEqual(positioningSites(tuned)[0]!.site.tuning, tuned.calibration?.tuning);
+  });
+
+  it('refuses an outline or obstacle with no area, and an obstacle on a floor that does not exist', () => {
+    const v2 = validateSite({
+      ...THREE,
+      outline: [
+        [0, 0],
+        [5, 5],
+        [10, 10],
+      ],
+      floors: [{ id: 'ground' }],
+      obstacles: [
+        {
+          polygon: [
+            [1, 1],
+            [2, 2],
+            [3, 3],
+          ],
+        },
+        {
+          floor: 'cellar',
+          polygon: [
+            [1, 1],
+            [2, 1],
+            [2, 2],
+          ],
+        },
+        {
+          polygon: [
+            [1, 1],
+            [2, 1],
+          ],
+        },
+      ],
+    });
+    assert.ok(!v2.ok);
+    const paths = v2.errors.map((e) => e.path);
+    for (const path of ['outline', 'obstacles[0].polygon', 'obstacles[1].floor', 'obstacles[2].polygon'])
+      assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
+  });
 });

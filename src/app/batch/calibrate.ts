@@ -21,6 +21,8 @@ export interface CalibrateSiteOptions {
   survey?: boolean;
   /** ISO time recorded in the site's calibration block. */
   fittedAt?: string;
+  /** Tune walking speed and error bars on held-out recordings (default true). */
+  tune?: boolean;
 }
 
 export type CalibrateSiteOutcome =
@@ -41,11 +43,13 @@ export function calibrateSite(
   const outcome = calibrateRecordings(floors[0]!.site, recordings, {
     ...(options.mode ? { mode: options.mode } : {}),
     ...(options.statistic ? { statistic: options.statistic } : {}),
+    ...(options.tune === undefined ? {} : { tune: options.tune }),
   });
   if (!outcome.ok) return outcome;
-  const { fit, statistic, survey, surveySigmaDb } = outcome.calibration;
+  const { fit, statistic, survey, surveySigmaDb, tuning } = outcome.calibration;
   const fitted = applyCalibration(site, fit, {
     statistic,
+    ...(tuning ? { tuning } : {}),
     ...(options.fittedAt === undefined ? {} : { fittedAt: options.fittedAt }),
   });
   return {

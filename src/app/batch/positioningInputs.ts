@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Transform, pipeline } from 'node:stream';
 import { type ProbeLogStats, describeSkipped, readProbeLogStream } from '../../adapters/capture/probeLog.ts';
-import { type Site, formatSiteIssues, loadSite, positioningSites, zoneAt } from '../../config/site.ts';
+import { type Site, formatSiteIssues, loadSite, positioningSites } from '../../config/site.ts';
 import { createNodeMacHasher } from '../../adapters/identity/nodeMacHasher.ts';
 import type { Observation } from '../../core/model.ts';
 import type { Point2 } from '../../core/positioning/geometry.ts';
@@ -22,13 +22,16 @@ import {
 } from '../../core/positioning/methods.ts';
 import { parseSpotName } from '../../core/positioning/probeLogLine.ts';
 import { type ReadingWindow, windowObservations } from '../../core/positioning/readings.ts';
-import {
-  type TruthLookupOptions,
-  type TruthPoint,
-  parseTruthCsv,
-  truthLookup,
-} from '../../core/positioning/truth.ts';
+import { type TruthPoint, parseTruthCsv, recordingsTruthLookup } from '../../core/positioning/truth.ts';
 import type { CalibrationRecording } from '../../core/positioning/siteCalibration.ts';
+import { floorArea } from '../../core/positioning/positioningSite.ts';
+import {
+  type ZoneModel,
+  type ZoneState,
+  buildZoneModel,
+  stepZone,
+  zoneEvidenceOf,
+} from '../../core/positioning/zoneTracker.ts';
 
 /** A mistake in the user's input (a site file, a log, a truth CSV): one message, no stack. */
 export class PositioningInputError extends Error {}
@@ -156,37 +159,6 @@ export async function readTruthFiles(
   return { points: points.sort((a, b) => a.t - b.t), warnings };
 }
 
-/**
- * The truth at a time, where one CSV may hold several recordings: the points are split where
- * they pause longer than the interpolation limit, and each recording keeps the tolerance at its
- * ends that it would have in a file of its own.
- */
-export function recordingsTruthLookup(
-  sortedPoints: readonly TruthPoint[],
-  options: TruthLookupOptions = {},
-): (t: number) => Point2 | undefined {
-  const maxGap = options.maxGapSeconds ?? 2;
-  const segments: { start: number; at: (t: number) => Point2 | undefined }[] = [];
-  let from = 0;
-  for (let i = 1; i <= sortedPoints.length; i++) {
-    if (i < sortedPoints.length && sortedPoints[i]!.t - sortedPoints[i - 1]!.t <= maxGap) continue;
-    const segment = sortedPoints.slice(from, i);
-    segments.push({ start: segment[0]!.t, at: truthLookup(segment, options) });
-    from = i;
-  }
-  return (t) => {
-    // The last recording that starts at or before t, else the first one (t may lie just before it).
-    let lo = -1;
-    let hi = segments.length;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (segments[mid]!.start <= t) lo = mid;
-      else hi = mid;
-    }
-    return (lo >= 0 ? segments[lo]!.at(t) : undefined) ?? segments[lo + 1]?.at(t);
-  };
-}
-
 /** Device ids: the keyed hash of the MAC, with a random key (ids good for this run only) without one. */
 export function deviceHasher(siteKey?: Uint8Array): (mac: string) => string {
   const hash = createNodeMacHasher(siteKey ?? new Uint8Array(randomBytes(32)));
@@ -205,6 +177,7 @@ export function deviceHasher(siteKey?: Uint8Array): (mac: string) => string {
 export const METHOD_PREFERENCE: readonly MethodName[] = [
   'survey-smoother',
   'survey-filter',
+  'grid-smoother',
   'grid-filter',
   'wnls+kalman',
   'grid',
@@ -243,9 +216,12 @@ export interface PositionFix {
   sensors: number;
   /** One-sigma radius, metres, when the method knows it. */
   spread?: number;
+  /** Radius holding the true position 9 times in 10, metres (the site's calibrated factor times the spread). */
+  radius90?: number;
   /** A tracker carried its last state forward: no usable reading in this window. */
   predicted?: boolean;
   floor?: string;
+  /** The device's zone after hysteresis (see zoneTracker.ts); absent outside every zone. */
   zone?: string;
 }
 
@@ -303,6 +279,9 @@ export function locateLogs(
     else byDevice.set(w.device, [w]);
   }
   const known = new Set(site.floors.flatMap((f) => f.site.sensors.map((s) => s.id)));
+  const zoneModels = new Map<FloorSite, ZoneModel>();
+  for (const f of site.floors)
+    if ((f.site.zones?.length ?? 0) > 0) zoneModels.set(f, buildZoneModel(f.site.zones!, floorArea(f.site)));
   let done = 0;
   for (const deviceWindows of byDevice.values()) {
     const perFloor = new Map<FloorSite, ReadingWindow[]>();
@@ -317,12 +296,17 @@ export function locateLogs(
       else perFloor.set(f, [w]);
     }
     for (const [f, list] of perFloor) {
+      const zoneModel = zoneModels.get(f);
+      let zoneState: ZoneState | undefined;
       for (const fix of locateWindows(list, f.site, methods.get(f)!)) {
         const s = fix.solution;
         if (!s.ok) {
           refused[s.reason] = (refused[s.reason] ?? 0) + 1;
           continue;
         }
+        // The device's fixes come in time order: its zone follows them with hysteresis.
+        const zone = zoneModel ? stepZone(zoneModel, zoneState, zoneEvidenceOf(fix.t, s)) : undefined;
+        zoneState = zone?.state;
         const w = byWindow.get(`${fix.device}\u0000${fix.t}`);
         const out: PositionFix = {
           start: w?.start ?? fix.t - options.windowSeconds / 2,
@@ -333,10 +317,10 @@ export function locateLogs(
           sensors: s.sensors,
         };
         if (s.spread !== undefined) out.spread = s.spread;
+        if (s.radius90 !== undefined) out.radius90 = s.radius90;
         if (s.predicted) out.predicted = true;
         if (f.floor !== undefined) out.floor = f.floor;
-        const zone = zoneAt(site.site, s, f.floor);
-        if (zone !== undefined) out.zone = zone;
+        if (zone?.zone !== undefined) out.zone = zone.zone;
         fixes.push(out);
       }
     }

@@ -1,3 +1,4 @@
+import { fisherSpread } from './fisherSpread.ts';
 import type { SurveyPoint } from './radioMap.ts';
 import { type Solver, checkInput, makeFix, refuse } from './solver.ts';
 
@@ -52,13 +53,23 @@ export function createFingerprintSolver(
       let sw = 0;
       let sx = 0;
       let sy = 0;
+      let sxx = 0;
+      let syy = 0;
       for (const { d, p } of scored.slice(0, k)) {
         const w = 1 / (d + 0.5);
         sw += w;
         sx += w * p.x;
         sy += w * p.y;
+        sxx += w * p.x * p.x;
+        syy += w * p.y * p.y;
       }
-      return makeFix({ x: sx / sw, y: sy / sw }, input);
+      const fix = { x: sx / sw, y: sy / sw };
+      // How far apart the neighbours lie, and how well the readings pin the spot down.
+      const neighbours = Math.sqrt(
+        Math.max(0, sxx / sw - fix.x * fix.x) + Math.max(0, syy / sw - fix.y * fix.y),
+      );
+      const spread = Math.hypot(neighbours, Math.min(fisherSpread(heard, fix, input.deviceZ), 1e6));
+      return makeFix(fix, input, { spread });
     },
   };
 }

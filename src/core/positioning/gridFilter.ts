@@ -1,4 +1,5 @@
-import { type RadioMap, cellCentre } from './radioMap.ts';
+import { type GridBlur, createGaussianBlur } from './gridBlur.ts';
+import type { RadioMap } from './radioMap.ts';
 import {
   type Fix,
   type Measurement,
@@ -16,11 +17,15 @@ import {
 /**
  * A grid Bayes filter (a discrete HMM forward filter) over a radio map. The belief is a
  * probability per cell. Between windows it spreads by a random walk whose step grows with the
- * elapsed time (a person walks about `speedSigma` m/s); each window then multiplies it by the
- * likelihood of what the sensors heard, Gaussian in dB around the map's expected RSSI. The fix is
- * the belief's mean and its spread the belief's standard deviation. The belief never leaves the
- * floor, copes with one or two sensors (the motion prior fills in), and a single window from a
- * flat prior is the exhaustive maximum-likelihood search the `grid` solver does.
+ * elapsed time (a person walks about `speedSigma` m/s) and is kept off obstacles and outside the
+ * floor's outline; each window then multiplies it by the likelihood of what the sensors heard,
+ * Gaussian in dB around the map's expected RSSI. The fix is the belief's mean and its spread the
+ * belief's standard deviation. The belief never leaves the floor, copes with one or two sensors
+ * (the motion prior fills in), and a single window from a flat prior is the exhaustive
+ * maximum-likelihood search the `grid` solver does.
+ *
+ * It is the live default, so the loops are written for speed: cell centres and the blur kernel
+ * are computed once, and a step allocates two arrays.
  */
 
 export interface GridFilterOptions {
@@ -33,6 +38,8 @@ export interface GridFilterOptions {
   /** Publish the belief's mean (default) or its most probable cell. */
   estimate?: 'mean' | 'mode';
 }
+
+export const DEFAULT_SPEED_SIGMA = 0.75;
 
 export interface GridFilterState {
   t: number;
@@ -49,10 +56,13 @@ export function logLikelihood(
   map: RadioMap,
   ms: readonly Measurement[],
   defaultSigmaDb: number,
+  out?: Float64Array,
 ): Float64Array {
-  const ll = new Float64Array(map.nx * map.ny);
+  const n = map.nx * map.ny;
+  const ll = out ? out.fill(0) : new Float64Array(n);
   for (const m of ms) {
-    const e = map.expected.get(m.sensorId)!;
+    const e = map.expected.get(m.sensorId);
+    if (e === undefined) continue;
     const { rssi, model } = rssiView(m);
     // A reading taken at another frequency than the map's: shift it by the difference in RSSI@1m.
     const mapModel = map.models.get(m.sensorId);
@@ -60,7 +70,8 @@ export function logLikelihood(
     // The map knows how well it predicts (held out, where a survey corrected it); else the sensor's own noise.
     const sigma = map.sigmaDb.get(m.sensorId) ?? m.sigmaDb ?? defaultSigmaDb;
     const k = -0.5 / (sigma * sigma);
-    for (let i = 0; i < ll.length; i++) {
+    // Sensor by sensor over contiguous arrays: twice as fast in V8 as cell by cell.
+    for (let i = 0; i < n; i++) {
       const r = shifted - e[i]!;
       ll[i] = ll[i]! + k * r * r;
     }
@@ -68,81 +79,115 @@ export function logLikelihood(
   return ll;
 }
 
-function gaussianKernel(sigmaCells: number): Float64Array {
-  const reach = Math.max(1, Math.ceil(3 * sigmaCells));
-  const k = new Float64Array(2 * reach + 1);
-  for (let i = -reach; i <= reach; i++) k[i + reach] = Math.exp(-(i * i) / (2 * sigmaCells * sigmaCells));
-  return k;
-}
-
-/**
- * Separable Gaussian blur that renormalises the kernel at the floor's edges, so belief next to a
- * wall is not drained into the wall.
- */
-export function blur(p: Float64Array, nx: number, ny: number, sigmaCells: number): Float64Array {
-  const k = gaussianKernel(sigmaCells);
-  const reach = (k.length - 1) / 2;
-  const tmp = new Float64Array(p.length);
-  for (let iy = 0; iy < ny; iy++) {
-    const row = iy * nx;
-    for (let ix = 0; ix < nx; ix++) {
-      let s = 0;
-      let w = 0;
-      for (let j = Math.max(-reach, -ix); j <= Math.min(reach, nx - 1 - ix); j++) {
-        s += k[j + reach]! * p[row + ix + j]!;
-        w += k[j + reach]!;
-      }
-      tmp[row + ix] = s / w;
-    }
-  }
-  const out = new Float64Array(p.length);
-  for (let ix = 0; ix < nx; ix++) {
-    for (let iy = 0; iy < ny; iy++) {
-      let s = 0;
-      let w = 0;
-      for (let j = Math.max(-reach, -iy); j <= Math.min(reach, ny - 1 - iy); j++) {
-        s += k[j + reach]! * tmp[(iy + j) * nx + ix]!;
-        w += k[j + reach]!;
-      }
-      out[iy * nx + ix] = s / w;
-    }
-  }
-  return out;
-}
-
-/** The belief after `spread` metres (one sigma) of random walk. */
-export function diffuse(map: RadioMap, belief: Float64Array, spread: number): Float64Array {
+/** The belief after `spread` metres (one sigma) of random walk, kept on the floor (into `into` when given). */
+export function diffuse(
+  map: RadioMap,
+  blur: GridBlur,
+  belief: Float64Array,
+  spread: number,
+  into?: Float64Array,
+): Float64Array {
   const sigmaCells = spread / map.cell;
-  return sigmaCells > 0.25 ? blur(belief, map.nx, map.ny, sigmaCells) : belief;
+  const out =
+    sigmaCells > 0.25
+      ? blur(belief, sigmaCells, into)
+      : into
+        ? (into.set(belief), into)
+        : Float64Array.from(belief);
+  const w = map.walkable;
+  if (w) for (let i = 0; i < out.length; i++) out[i] = out[i]! * w[i]!;
+  return out;
 }
 
 export function normalise(p: Float64Array): boolean {
   let s = 0;
   for (let i = 0; i < p.length; i++) s += p[i]!;
   if (!(s > 0) || !Number.isFinite(s)) return false;
-  for (let i = 0; i < p.length; i++) p[i] = p[i]! / s;
+  const inv = 1 / s;
+  for (let i = 0; i < p.length; i++) p[i] = p[i]! * inv;
   return true;
 }
 
-export function flat(n: number): Float64Array {
-  return new Float64Array(n).fill(1 / n);
+/** Every cell of the floor equally likely (cells partly on the floor by their share). */
+export function flatBelief(map: RadioMap): Float64Array {
+  const n = map.nx * map.ny;
+  const p = map.walkable ? Float64Array.from(map.walkable) : new Float64Array(n).fill(1);
+  normalise(p);
+  return p;
 }
 
-/** Prior times likelihood, computed stably; falls back to the likelihood alone if they do not overlap. */
-export function posterior(prior: Float64Array, ll: Float64Array): Float64Array {
+/** A log-likelihood turned, in place, into a likelihood scaled to a maximum of 1. */
+export function scaledLikelihood(ll: Float64Array): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < ll.length; i++) if (ll[i]! > max) max = ll[i]!;
+  for (let i = 0; i < ll.length; i++) ll[i] = Math.exp(ll[i]! - max);
+  return ll;
+}
+
+/** Prior times the likelihood of `ll`, normalised, in one pass over the cells (the live path). */
+export function posteriorFromLog(map: RadioMap, prior: Float64Array, ll: Float64Array): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < ll.length; i++) if (ll[i]! > max) max = ll[i]!;
   const post = new Float64Array(ll.length);
-  for (let i = 0; i < ll.length; i++) post[i] = prior[i]! * Math.exp(ll[i]! - max);
+  let sum = 0;
+  for (let i = 0; i < ll.length; i++) {
+    const v = prior[i]! * Math.exp(ll[i]! - max);
+    post[i] = v;
+    sum += v;
+  }
+  if (sum > 0 && Number.isFinite(sum)) {
+    const inv = 1 / sum;
+    for (let i = 0; i < post.length; i++) post[i] = post[i]! * inv;
+    return post;
+  }
+  return posterior(map, prior, scaledLikelihood(ll));
+}
+
+/**
+ * Prior times (scaled) likelihood, normalised; falls back to the likelihood on the floor alone
+ * when they do not overlap (the device moved further than the prior allowed).
+ */
+export function posterior(map: RadioMap, prior: Float64Array, likelihood: Float64Array): Float64Array {
+  const post = new Float64Array(likelihood.length);
+  for (let i = 0; i < post.length; i++) post[i] = prior[i]! * likelihood[i]!;
   if (normalise(post)) return post;
-  for (let i = 0; i < ll.length; i++) post[i] = Math.exp(ll[i]! - max);
-  normalise(post);
-  return post;
+  const w = map.walkable;
+  for (let i = 0; i < post.length; i++) post[i] = w ? likelihood[i]! * w[i]! : likelihood[i]!;
+  return normalise(post) ? post : flatBelief(map);
+}
+
+/** The belief's mean, its most probable cell, and its spread sqrt(var x + var y). */
+export function beliefMoments(
+  map: RadioMap,
+  belief: Float64Array,
+): { mean: { x: number; y: number }; mode: { x: number; y: number }; spread: number } {
+  let mx = 0;
+  let my = 0;
+  let mxx = 0;
+  let myy = 0;
+  let best = 0;
+  const { cx, cy } = map;
+  for (let i = 0; i < belief.length; i++) {
+    const w = belief[i]!;
+    if (w === 0) continue;
+    if (w > belief[best]!) best = i;
+    const x = cx[i]!;
+    const y = cy[i]!;
+    mx += w * x;
+    my += w * y;
+    mxx += w * x * x;
+    myy += w * y * y;
+  }
+  // Within a cell the device is anywhere: a uniform square adds cell²/12 per axis.
+  const cellVar = (map.cell * map.cell) / 12;
+  const spread = Math.sqrt(Math.max(0, mxx - mx * mx) + Math.max(0, myy - my * my) + 2 * cellVar);
+  return { mean: { x: mx, y: my }, mode: { x: cx[best]!, y: cy[best]! }, spread };
 }
 
 /**
  * The fix a belief stands for: its mean (the least-squares best guess) or its mode (the most
- * probable cell), with the belief's standard deviation as the spread either way.
+ * probable cell), with the belief's standard deviation as the spread either way. A mean that
+ * falls off the floor (between two corridors, on a desk) is moved onto it by `makeFix`.
  */
 export function beliefFix(
   map: RadioMap,
@@ -151,25 +196,25 @@ export function beliefFix(
   predicted: boolean,
   estimate: 'mean' | 'mode' = 'mean',
 ): Fix {
-  let mx = 0;
-  let my = 0;
-  let mxx = 0;
-  let myy = 0;
-  let best = 0;
-  for (let i = 0; i < belief.length; i++) {
-    const w = belief[i]!;
-    if (w === 0) continue;
-    if (w > belief[best]!) best = i;
-    const c = cellCentre(map, i);
-    mx += w * c.x;
-    my += w * c.y;
-    mxx += w * c.x * c.x;
-    myy += w * c.y * c.y;
-  }
-  const spread = Math.sqrt(Math.max(0, mxx - mx * mx) + Math.max(0, myy - my * my));
-  const p = estimate === 'mode' ? cellCentre(map, best) : { x: mx, y: my };
-  const fix = makeFix(p, { ...input, bounds: map.bounds }, { spread });
+  const { mean, mode, spread } = beliefMoments(map, belief);
+  const fix = makeFix(
+    estimate === 'mode' ? mode : mean,
+    { ...input, bounds: map.bounds, floor: map.floor },
+    {
+      spread,
+    },
+  );
+  if (map.zoneShares.length > 0) fix.zoneMass = zoneMass(map, belief);
   return predicted ? { ...fix, predicted: true } : fix;
+}
+
+/** The belief's mass in each zone of the map. */
+export function zoneMass(map: RadioMap, belief: Float64Array): number[] {
+  return map.zoneShares.map((share) => {
+    let m = 0;
+    for (let i = 0; i < belief.length; i++) m += belief[i]! * share[i]!;
+    return m;
+  });
 }
 
 export function createGridFilter(
@@ -177,10 +222,13 @@ export function createGridFilter(
   name = 'grid-filter',
   options: GridFilterOptions = {},
 ): Tracker<GridFilterState> {
-  const speedSigma = options.speedSigma ?? 0.75;
+  const speedSigma = options.speedSigma ?? DEFAULT_SPEED_SIGMA;
   const defaultSigmaDb = options.defaultSigmaDb ?? 4;
   const maxGap = options.maxGapSeconds ?? 30;
-  const n = map.nx * map.ny;
+  const blur = createGaussianBlur(map.nx, map.ny);
+  // Working arrays of one step, reused: only the new belief is handed out (as the state).
+  const priorBuffer = new Float64Array(map.nx * map.ny);
+  const llBuffer = new Float64Array(map.nx * map.ny);
   return {
     kind: 'tracker',
     name,
@@ -189,18 +237,22 @@ export function createGridFilter(
       if (invalid) return { state, solution: invalid };
       const dt = state ? input.t - state.t : Infinity;
       const prior =
-        !state || !(dt >= 0) || dt > maxGap ? flat(n) : diffuse(map, state.belief, speedSigma * dt);
+        !state || !(dt >= 0) || dt > maxGap
+          ? flatBelief(map)
+          : diffuse(map, blur, state.belief, speedSigma * dt, priorBuffer);
       const ms = usable(map, input.measurements);
       if (ms.length === 0) {
         if (!state)
           return { state, solution: refuse('too-few-sensors', 'no reading from a sensor on the map') };
-        normalise(prior);
+        const belief = Float64Array.from(prior);
+        if (!normalise(belief))
+          return { state: undefined, solution: refuse('no-match', 'the belief left the floor') };
         return {
-          state: { t: input.t, belief: prior },
-          solution: beliefFix(map, prior, input, true, options.estimate),
+          state: { t: input.t, belief },
+          solution: beliefFix(map, belief, input, true, options.estimate),
         };
       }
-      const belief = posterior(prior, logLikelihood(map, ms, defaultSigmaDb));
+      const belief = posteriorFromLog(map, prior, logLikelihood(map, ms, defaultSigmaDb, llBuffer));
       return {
         state: { t: input.t, belief },
         solution: beliefFix(map, belief, { ...input, measurements: ms }, false, options.estimate),
@@ -222,15 +274,13 @@ export function createGridSolver(map: RadioMap, name = 'grid', options: GridFilt
       const ms = usable(map, input.measurements);
       const refusal = checkTrilaterable({ ...input, measurements: ms });
       if (refusal) return refusal;
-      const belief = posterior(flat(map.nx * map.ny), logLikelihood(map, ms, defaultSigmaDb));
-      let best = 0;
-      for (let i = 1; i < belief.length; i++) if (belief[i]! > belief[best]!) best = i;
-      const spread = beliefFix(map, belief, { ...input, measurements: ms }, false).spread;
-      return makeFix(
-        cellCentre(map, best),
-        { ...input, measurements: ms, bounds: map.bounds },
-        spread === undefined ? {} : { spread },
+      const belief = posterior(
+        map,
+        flatBelief(map),
+        scaledLikelihood(logLikelihood(map, ms, defaultSigmaDb)),
       );
+      const { mode, spread } = beliefMoments(map, belief);
+      return makeFix(mode, { ...input, measurements: ms, bounds: map.bounds, floor: map.floor }, { spread });
     },
   };
 }

@@ -1,11 +1,14 @@
+import { createGaussianBlur } from './gridBlur.ts';
 import {
+  DEFAULT_SPEED_SIGMA,
   type GridFilterOptions,
   beliefFix,
   diffuse,
-  flat,
+  flatBelief,
   logLikelihood,
   normalise,
   posterior,
+  scaledLikelihood,
   usable,
 } from './gridFilter.ts';
 import type { RadioMap } from './radioMap.ts';
@@ -40,24 +43,17 @@ export interface GridSmootherState {
   held: Held[];
 }
 
-function scaledLikelihood(ll: Float64Array): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < ll.length; i++) if (ll[i]! > max) max = ll[i]!;
-  const out = new Float64Array(ll.length);
-  for (let i = 0; i < ll.length; i++) out[i] = Math.exp(ll[i]! - max);
-  return out;
-}
-
 export function createGridSmoother(
   map: RadioMap,
   name = 'grid-smoother',
   options: GridSmootherOptions = {},
 ): LaggedTracker<GridSmootherState> {
   const lag = Math.max(0, Math.floor(options.lag ?? 1));
-  const speedSigma = options.speedSigma ?? 0.75;
+  const speedSigma = options.speedSigma ?? DEFAULT_SPEED_SIGMA;
   const defaultSigmaDb = options.defaultSigmaDb ?? 4;
   const maxGap = options.maxGapSeconds ?? 30;
-  const n = map.nx * map.ny;
+  const blur = createGaussianBlur(map.nx, map.ny);
+  const walkable = map.walkable;
 
   /** The smoothed fix of held[k], given everything held after it. */
   function smoothed(held: readonly Held[], k: number): TimedSolution {
@@ -67,7 +63,10 @@ export function createGridSmoother(
       let msg: Float64Array | undefined = beta;
       if (lik) msg = msg ? lik.map((v, i) => v * msg![i]!) : lik;
       if (!msg) continue;
-      beta = diffuse(map, msg, speedSigma * (held[j]!.t - held[j - 1]!.t));
+      // Backwards through the walk: where the device could have come from, the floor only.
+      if (walkable) msg = msg.map((v, i) => v * walkable[i]!);
+      const sigmaCells = (speedSigma * (held[j]!.t - held[j - 1]!.t)) / map.cell;
+      beta = sigmaCells > 0.25 ? blur(msg, sigmaCells) : Float64Array.from(msg);
       let max = 0;
       for (let i = 0; i < beta.length; i++) if (beta[i]! > max) max = beta[i]!;
       if (max > 0) for (let i = 0; i < beta.length; i++) beta[i] = beta[i]! / max;
@@ -97,7 +96,7 @@ export function createGridSmoother(
         held = [];
         last = undefined;
       }
-      const prior = last ? diffuse(map, last.belief, speedSigma * (input.t - last.t)) : flat(n);
+      const prior = last ? diffuse(map, blur, last.belief, speedSigma * (input.t - last.t)) : flatBelief(map);
       const ms = usable(map, input.measurements);
       if (ms.length === 0 && !last) {
         released.push({
@@ -112,12 +111,12 @@ export function createGridSmoother(
         normalise(belief);
         entry = { t: input.t, input, belief, likelihood: undefined, predicted: true };
       } else {
-        const ll = logLikelihood(map, ms, defaultSigmaDb);
+        const likelihood = scaledLikelihood(logLikelihood(map, ms, defaultSigmaDb));
         entry = {
           t: input.t,
           input: { ...input, measurements: ms },
-          belief: posterior(prior, ll),
-          likelihood: scaledLikelihood(ll),
+          belief: posterior(map, prior, likelihood),
+          likelihood,
           predicted: false,
         };
       }

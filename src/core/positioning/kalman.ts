@@ -1,5 +1,5 @@
-import { clampToBounds } from './geometry.ts';
-import { type Solver, type Tracker, makeFix } from './solver.ts';
+import { nearestOnFloor } from './floorArea.ts';
+import { type Solver, type Tracker, floorAreaOf, makeFix } from './solver.ts';
 
 /**
  * A constant-velocity Kalman filter over the fixes of a single-window solver. State (x, y, vx,
@@ -106,7 +106,9 @@ export function createKalmanTracker(
       const live = state && dt >= 0 && dt <= maxGap ? predict(state, dt, q) : undefined;
       if (!fix.ok) {
         if (!live) return { state: undefined, solution: fix };
-        const sol = makeFix({ x: live.s[0], y: live.s[1] }, input);
+        const sol = makeFix({ x: live.s[0], y: live.s[1] }, input, {
+          spread: Math.sqrt(live.P[0]! + live.P[5]!),
+        });
         return { state: live, solution: { ...sol, predicted: true } };
       }
       const r = Math.max(fixSigma, fix.spread ?? fixSigma) ** 2;
@@ -120,9 +122,11 @@ export function createKalmanTracker(
       }
       let p = { x: next.s[0], y: next.s[1] };
       let clamped = false;
-      if (input.bounds) {
-        const c = clampToBounds(p, input.bounds);
-        clamped = c.x !== p.x || c.y !== p.y;
+      const area = floorAreaOf(input);
+      if (area) {
+        // The state itself goes back onto the floor, not only the published fix.
+        const c = nearestOnFloor(p, area);
+        clamped = c !== p;
         p = c;
         next = { ...next, s: [p.x, p.y, next.s[2], next.s[3]] };
       }

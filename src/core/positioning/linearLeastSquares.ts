@@ -1,18 +1,19 @@
-import { clampToBounds, horizontalRange, insideBounds } from './geometry.ts';
+import { horizontalRange } from './geometry.ts';
+import { fisherSpread } from './fisherSpread.ts';
 import { type SolveInput, type Solution, type Solver, checkTrilaterable, makeFix, refuse } from './solver.ts';
 
 /**
  * The positioning document's trilateration: subtract the last sensor's circle equation from the
  * others, which leaves a linear system A p = b in the position p, and solve it with the
  * pseudo-inverse, p = (AᵀA)⁻¹Aᵀb. Fast and closed-form, but it weighs a 15 m range as much
- * as a 2 m one and knows nothing of the floor: the baseline the other solvers are judged by.
+ * as a 2 m one and knows nothing of the floor: the baseline the other solvers are judged by. Its
+ * answer can lie hundreds of metres away; like every fix it is then moved onto the floor
+ * (`makeFix`), with `clamped` set and the distance it was moved added to its spread.
  */
 
 export interface LinearOptions {
   /** Turn slant ranges into horizontal ones with the sensors' and the device's heights (default true). */
   useHeight?: boolean;
-  /** Move an answer outside the bounds onto them (default false: the document does not). */
-  clamp?: boolean;
 }
 
 export function solveLinear(input: SolveInput, options: LinearOptions = {}): Solution {
@@ -49,10 +50,7 @@ export function solveLinear(input: SolveInput, options: LinearOptions = {}): Sol
   const p = { x: (a22 * v1 - a12 * v2) / det, y: (a11 * v2 - a12 * v1) / det };
   if (!Number.isFinite(p.x) || !Number.isFinite(p.y))
     return refuse('invalid-input', 'the ranges are too large to solve');
-  if (options.clamp && input.bounds && !insideBounds(p, input.bounds)) {
-    return makeFix(clampToBounds(p, input.bounds), input, { clamped: true });
-  }
-  return makeFix(p, input);
+  return makeFix(p, input, { spread: Math.min(fisherSpread(ms, p, z), 1e6) });
 }
 
 export function createLinearSolver(name = 'linear', options: LinearOptions = {}): Solver {

@@ -1,5 +1,5 @@
 import { type Method, type MethodName, type MethodTuning, createMethods } from './methods.ts';
-import { type PositioningSite, toMeasurements } from './positioningSite.ts';
+import { type PositioningSite, floorArea, toMeasurements } from './positioningSite.ts';
 import { DEFAULT_DEVICE_Z } from './radioMap.ts';
 import type { ReadingWindow } from './readings.ts';
 import type { Solution, TimedSolution } from './solver.ts';
@@ -32,6 +32,7 @@ export function locateWindows(
   );
   const deviceZ = method.measurements.flat ? undefined : (site.deviceZ ?? DEFAULT_DEVICE_Z);
   const p = method.positioner;
+  const floor = floorArea(site);
   const out: LocatedFix[] = [];
   let device: string | undefined;
   let state: unknown;
@@ -48,6 +49,7 @@ export function locateWindows(
     const input = {
       measurements,
       bounds: site.bounds,
+      floor,
       t: w.t,
       ...(deviceZ === undefined ? {} : { deviceZ }),
     };

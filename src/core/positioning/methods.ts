@@ -13,7 +13,9 @@ import {
   DOCUMENT_PATH_LOSS,
   type MeasurementOptions,
   type PositioningSite,
+  floorArea,
 } from './positioningSite.ts';
+import { GAUSSIAN_RADIUS90_SCALE, withRadius90 } from './radius90.ts';
 import type { Positioner } from './solver.ts';
 
 /**
@@ -30,6 +32,7 @@ export const METHOD_NAMES = [
   'wnls+kalman',
   'grid',
   'grid-filter',
+  'grid-smoother',
   'knn',
   'survey-filter',
   'survey-smoother',
@@ -45,6 +48,8 @@ export const METHOD_SUMMARIES: Readonly<Record<MethodName, string>> = {
   'wnls+kalman': 'wnls fixes through a constant-velocity Kalman filter',
   grid: 'maximum likelihood over a grid of the floor, one window at a time',
   'grid-filter': 'grid Bayes filter (HMM) over consecutive windows, path-loss radio map',
+  'grid-smoother':
+    'grid-filter refined by the next window before publishing (one window late); no survey needed',
   knn: 'fingerprinting: k nearest survey points by RSSI vector',
   'survey-filter': 'grid Bayes filter over a radio map corrected by the survey',
   'survey-smoother': 'survey-filter refined by the next window before publishing (one window late)',
@@ -54,13 +59,16 @@ export interface Method {
   name: MethodName;
   summary: string;
   measurements: MeasurementOptions;
+  /** Publishes `radius90` on every fix with a spread (see radius90.ts). */
   positioner: Positioner;
+  /** The factor from the spread to `radius90`: the site's calibrated one, or the Gaussian figure. */
+  radius90Scale: number;
 }
 
 export interface MethodTuning {
   /** Radio-map cell, metres (default 0.5). */
   cell?: number;
-  /** Walking-speed spread for the grid filters, m/s (default 0.75). */
+  /** Walking-speed spread for the grid filters, m/s (default: the site's calibrated figure, else 0.75). */
   speedSigma?: number;
   /** Survey kernel width, metres (default 1). */
   surveyBandwidth?: number;
@@ -90,6 +98,8 @@ export function radioMapOptions(
       sigmaDb: (withSurvey ? s.surveySigmaDb : undefined) ?? s.sigmaDb ?? site.sigmaDb ?? DEFAULT_SIGMA_DB,
     })),
     bounds: site.bounds,
+    floor: floorArea(site),
+    ...(site.zones ? { zones: site.zones } : {}),
     ...(site.deviceZ === undefined ? {} : { deviceZ: site.deviceZ }),
     ...(tuning.cell === undefined ? {} : { cell: tuning.cell }),
     ...(withSurvey && site.survey ? { survey: site.survey } : {}),
@@ -106,6 +116,47 @@ export function isMethodName(name: string): name is MethodName {
   return (METHOD_NAMES as readonly string[]).includes(name);
 }
 
+/** The methods that need a survey (recordings at known positions) in the site. */
+export function needsSurvey(name: MethodName): boolean {
+  return name === 'knn' || name.startsWith('survey-');
+}
+
+function positionerFor(
+  name: MethodName,
+  site: PositioningSite,
+  tuning: MethodTuning,
+  maps: { pathLoss: () => RadioMap; survey: () => RadioMap },
+): Positioner {
+  const estimate = tuning.estimate === undefined ? {} : { estimate: tuning.estimate };
+  const lag = tuning.lag === undefined ? {} : { lag: tuning.lag };
+  const speed = (family: 'pathLoss' | 'survey') => {
+    const v = tuning.speedSigma ?? site.tuning?.speedSigma?.[family];
+    return v === undefined ? {} : { speedSigma: v };
+  };
+  switch (name) {
+    case 'document':
+      return createLinearSolver(name, { useHeight: false });
+    case 'linear':
+      return createLinearSolver(name);
+    case 'wnls':
+      return createWeightedLeastSquares(name);
+    case 'wnls+kalman':
+      return createKalmanTracker(createWeightedLeastSquares('wnls'), name);
+    case 'grid':
+      return createGridSolver(maps.pathLoss(), name, estimate);
+    case 'grid-filter':
+      return createGridFilter(maps.pathLoss(), name, { ...speed('pathLoss'), ...estimate });
+    case 'grid-smoother':
+      return createGridSmoother(maps.pathLoss(), name, { ...speed('pathLoss'), ...estimate, ...lag });
+    case 'knn':
+      return createFingerprintSolver(site.survey!, name, tuning.k === undefined ? {} : { k: tuning.k });
+    case 'survey-filter':
+      return createGridFilter(maps.survey(), name, { ...speed('survey'), ...estimate });
+    case 'survey-smoother':
+      return createGridSmoother(maps.survey(), name, { ...speed('survey'), ...estimate, ...lag });
+  }
+}
+
 /** Builds the named methods for a site; those the site cannot support are listed with the reason. */
 export function createMethods(
   site: PositioningSite,
@@ -116,105 +167,35 @@ export function createMethods(
   const unavailable: { name: string; reason: string }[] = [];
   let plainMap: RadioMap | undefined;
   let surveyMap: RadioMap | undefined;
-  const pathLossMap = () => (plainMap ??= radioMap(site, tuning, false));
-  const surveyedMap = () => (surveyMap ??= radioMap(site, tuning, true));
-  const filterOptions = {
-    ...(tuning.speedSigma === undefined ? {} : { speedSigma: tuning.speedSigma }),
-    ...(tuning.estimate === undefined ? {} : { estimate: tuning.estimate }),
+  const maps = {
+    pathLoss: () => (plainMap ??= radioMap(site, tuning, false)),
+    survey: () => (surveyMap ??= radioMap(site, tuning, true)),
   };
   const hasSurvey = (site.survey?.length ?? 0) > 0;
+  const calibrated: MeasurementOptions = { rssi: site.statistic ?? DEFAULT_RSSI_STATISTIC };
   for (const name of names) {
     if (!isMethodName(name)) {
       unavailable.push({ name, reason: `unknown method; known: ${METHOD_NAMES.join(', ')}` });
       continue;
     }
-    if ((name === 'knn' || name.startsWith('survey-')) && !hasSurvey) {
+    if (needsSurvey(name) && !hasSurvey) {
       unavailable.push({ name, reason: 'the site has no survey (recordings at known positions)' });
       continue;
     }
-    const summary = METHOD_SUMMARIES[name];
-    const calibrated: MeasurementOptions = { rssi: site.statistic ?? DEFAULT_RSSI_STATISTIC };
-    switch (name) {
-      case 'document':
-        methods.push({
-          name,
-          summary,
-          measurements: { rssi: 'mean', strongest: 4, pathLoss: DOCUMENT_PATH_LOSS, flat: true },
-          positioner: createLinearSolver(name, { useHeight: false }),
-        });
-        break;
-      case 'linear':
-        methods.push({
-          name,
-          summary,
-          measurements: { ...calibrated, strongest: 4 },
-          positioner: createLinearSolver(name),
-        });
-        break;
-      case 'wnls':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createWeightedLeastSquares(name),
-        });
-        break;
-      case 'wnls+kalman':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createKalmanTracker(createWeightedLeastSquares('wnls'), name),
-        });
-        break;
-      case 'grid':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createGridSolver(pathLossMap(), name, filterOptions),
-        });
-        break;
-      case 'grid-filter':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createGridFilter(pathLossMap(), name, filterOptions),
-        });
-        break;
-      case 'knn':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createFingerprintSolver(
-            site.survey!,
-            name,
-            tuning.k === undefined ? {} : { k: tuning.k },
-          ),
-        });
-        break;
-      case 'survey-filter':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createGridFilter(surveyedMap(), name, filterOptions),
-        });
-        break;
-      case 'survey-smoother':
-        methods.push({
-          name,
-          summary,
-          measurements: calibrated,
-          positioner: createGridSmoother(surveyedMap(), name, {
-            ...filterOptions,
-            ...(tuning.lag === undefined ? {} : { lag: tuning.lag }),
-          }),
-        });
-        break;
-    }
+    const measurements: MeasurementOptions =
+      name === 'document'
+        ? { rssi: 'mean', strongest: 4, pathLoss: DOCUMENT_PATH_LOSS, flat: true, sigmaDb: DEFAULT_SIGMA_DB }
+        : name === 'linear'
+          ? { ...calibrated, strongest: 4 }
+          : calibrated;
+    const radius90Scale = site.tuning?.radius90Scale?.[name] ?? GAUSSIAN_RADIUS90_SCALE;
+    methods.push({
+      name,
+      summary: METHOD_SUMMARIES[name],
+      measurements,
+      positioner: withRadius90(positionerFor(name, site, tuning, maps), radius90Scale),
+      radius90Scale,
+    });
   }
   return { methods, unavailable };
 }

@@ -1,3 +1,4 @@
+import type { FloorArea, Ring } from './floorArea.ts';
 import type { Bounds, Point3 } from './geometry.ts';
 import { DOCUMENT_DEFAULTS, type PathLossParameters, referenceDistance, toReference } from './pathLoss.ts';
 import type { SurveyPoint } from './radioMap.ts';
@@ -21,9 +22,21 @@ export interface PositioningSensor extends Point3 {
   surveySigmaDb?: number;
 }
 
+/** A named area of the floor; devices are assigned to zones with hysteresis (`zoneTracker.ts`). */
+export interface PositioningZone {
+  name: string;
+  polygon: Ring;
+}
+
 export interface PositioningSite {
   sensors: readonly PositioningSensor[];
   bounds: Bounds;
+  /** The floor polygon within `bounds`, when the floor is not its whole box. */
+  outline?: Ring;
+  /** Places nobody stands (desks, columns): no fix lies in one. */
+  obstacles?: readonly Ring[];
+  /** This floor's zones, in the site file's order (the first that holds a point names it). */
+  zones?: readonly PositioningZone[];
   /** Height of the device above the floor, metres (default 1.2). */
   deviceZ?: number;
   /** Model for sensors without their own (default: the document's defaults). */
@@ -33,9 +46,27 @@ export interface PositioningSite {
   survey?: readonly SurveyPoint[];
   /** The window statistic the calibration and survey used, and so the methods must (default: DEFAULT_RSSI_STATISTIC). */
   statistic?: RssiStatistic;
+  /** What the calibration learned by holding out each of its recordings in turn (`heldOutTuning.ts`). */
+  tuning?: SiteTuning;
+}
+
+export interface SiteTuning {
+  /** Per method, the factor from its spread to a radius that holds the truth 9 times in 10. */
+  radius90Scale?: Readonly<Record<string, number>>;
+  /** Walking-speed spread of the grid filters, m/s, over the path-loss map and over the survey-corrected one. */
+  speedSigma?: { pathLoss?: number; survey?: number };
 }
 
 export const DEFAULT_SIGMA_DB = 4;
+
+/** Where a device can be on this floor: its box, outline and obstacles. */
+export function floorArea(site: Pick<PositioningSite, 'bounds' | 'outline' | 'obstacles'>): FloorArea {
+  return {
+    bounds: site.bounds,
+    ...(site.outline ? { polygon: site.outline } : {}),
+    ...(site.obstacles && site.obstacles.length > 0 ? { obstacles: site.obstacles } : {}),
+  };
+}
 
 /** The window statistic a method reads as "the" RSSI; calibration must have used the same. */
 export type RssiStatistic = 'median' | 'mean' | 'upper';
@@ -60,6 +91,8 @@ export interface MeasurementOptions {
   pathLoss?: PathLossParameters;
   /** Ignore the sensors' heights (default false). */
   flat?: boolean;
+  /** Use this RSSI noise for every sensor, ignoring calibration (the document's method does). */
+  sigmaDb?: number;
 }
 
 export const DOCUMENT_PATH_LOSS: PathLossParameters = { model: 'document', ...DOCUMENT_DEFAULTS };
@@ -92,7 +125,7 @@ export function toMeasurements(
       distance: referenceDistance(rssi, model),
       rssi,
       model,
-      sigmaDb: s.sigmaDb ?? site.sigmaDb ?? DEFAULT_SIGMA_DB,
+      sigmaDb: options.sigmaDb ?? s.sigmaDb ?? site.sigmaDb ?? DEFAULT_SIGMA_DB,
     };
     return m;
   });

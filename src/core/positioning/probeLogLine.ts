@@ -17,7 +17,13 @@ export const PROBE_LOG_HEADER =
   'Timestamp(us),ProbeMac,SourceMac,DestinationMac,BSSID,FrameType,RSSI,Channel,SSID';
 
 export type ProbeLogProblem =
-  'too-few-fields' | 'bad-timestamp' | 'bad-probe' | 'bad-source-mac' | 'bad-rssi' | 'bad-channel';
+  | 'too-few-fields'
+  | 'bad-timestamp'
+  | 'bad-probe'
+  | 'bad-source-mac'
+  | 'bad-rssi'
+  | 'non-negative-rssi'
+  | 'bad-channel';
 
 export type ProbeLogLine =
   | { kind: 'observation'; observation: Observation }
@@ -25,8 +31,8 @@ export type ProbeLogLine =
   | { kind: 'blank' }
   | { kind: 'bad'; problem: ProbeLogProblem };
 
-/** Lowest and highest RSSI a radio reports, dBm; anything else is a damaged line. */
-const RSSI_RANGE = [-130, 20] as const;
+/** Lowest RSSI a radio reports, dBm; anything lower (or not a number) is a damaged line. */
+const LOWEST_RSSI = -130;
 
 /**
  * A sensor id as logs and site files write it, compared case- and separator-insensitively:
@@ -101,8 +107,10 @@ export function parseProbeLogLine(raw: string): ProbeLogLine {
   let rssi: number | undefined;
   if (rssiText !== '') {
     rssi = Number(rssiText);
-    if (!Number.isFinite(rssi) || rssi < RSSI_RANGE[0] || rssi > RSSI_RANGE[1])
-      return { kind: 'bad', problem: 'bad-rssi' };
+    if (!Number.isFinite(rssi) || rssi < LOWEST_RSSI) return { kind: 'bad', problem: 'bad-rssi' };
+    // 0 dBm and up is a received power no receiver reports from a device across a room (a
+    // driver's placeholder, an unsigned byte read as signed): skipped, and counted apart.
+    if (rssi >= 0) return { kind: 'bad', problem: 'non-negative-rssi' };
   }
   let channel: number | undefined;
   if (channelText !== '') {

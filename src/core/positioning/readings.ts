@@ -48,6 +48,31 @@ interface Cell {
   medium: Medium;
 }
 
+/** Observations a window left out, by reason. */
+export interface SkippedObservations {
+  /** No RSSI, or not a finite number, or no finite time. */
+  noRssi: number;
+  /** RSSI of 0 dBm or more: no receiver hears a device across a room that loud (see probeLogLine.ts). */
+  nonNegativeRssi: number;
+}
+
+/** Windows of readings, and how many observations were left out and why. */
+export function windowObservationsCounted(
+  observations: Iterable<Observation>,
+  options: WindowingOptions = {},
+): { windows: ReadingWindow[]; skipped: SkippedObservations } {
+  const skipped: SkippedObservations = { noRssi: 0, nonNegativeRssi: 0 };
+  const usable = function* () {
+    for (const o of observations) {
+      if (o.rssi === undefined || !Number.isFinite(o.rssi) || !Number.isFinite(o.t)) skipped.noRssi++;
+      else if (o.rssi >= 0) skipped.nonNegativeRssi++;
+      else yield o;
+    }
+  };
+  return { windows: windowObservations(usable(), options), skipped };
+}
+
+/** Windows of readings; observations without a usable RSSI (none, or 0 dBm and up) are left out. */
 export function windowObservations(
   observations: Iterable<Observation>,
   options: WindowingOptions = {},
@@ -56,7 +81,7 @@ export function windowObservations(
   const deviceOf = options.deviceOf ?? ((o: Observation) => o.mac);
   const groups = new Map<string, { device: string; start: number; sensors: Map<string, Cell> }>();
   for (const o of observations) {
-    if (o.rssi === undefined || !Number.isFinite(o.rssi) || !Number.isFinite(o.t)) continue;
+    if (o.rssi === undefined || !Number.isFinite(o.rssi) || !Number.isFinite(o.t) || o.rssi >= 0) continue;
     const device = deviceOf(o);
     const start = Math.floor(o.t / w) * w;
     const key = `${device}\u0000${start}`;
@@ -95,7 +120,8 @@ export function windowsFromSummaries(summaries: readonly WindowSummary[]): Readi
   const groups = new Map<string, ReadingWindow>();
   for (const s of summaries) {
     for (const d of s.devices) {
-      if (!d.rssi) continue;
+      // No RSSI, or a mean of 0 dBm and up (see probeLogLine.ts): nothing to position with.
+      if (!d.rssi || !(d.rssi.mean < 0)) continue;
       const key = `${d.deviceId}\u0000${s.windowStart}`;
       let g = groups.get(key);
       if (!g) {

@@ -3,7 +3,9 @@ import type { Point2 } from './geometry.ts';
 /**
  * Ground truth: where the device really was, as a CSV with a header `t,x,y` (t in Unix seconds,
  * x and y in metres). A fix is compared with the truth interpolated at the fix's time, but never
- * across a gap: two tracks recorded an hour apart are not joined by a straight line.
+ * across a gap: two tracks recorded an hour apart are not joined by a straight line. Two rows at
+ * the same place are the exception: the device stood there in between, however far apart the
+ * rows are, so a static recording is just its start and end rows.
  */
 
 export interface TruthPoint {
@@ -57,10 +59,18 @@ export function formatTruthCsv(points: readonly TruthPoint[]): string {
 }
 
 export interface TruthLookupOptions {
-  /** Largest gap between two truth points to interpolate across, seconds (default 2). */
+  /** Largest gap between two truth points at different places to interpolate across, seconds (default 2). */
   maxGapSeconds?: number;
   /** How far before the first or after the last point a time may lie, seconds (default 0.5). */
   edgeSeconds?: number;
+}
+
+/** Rows this close (metres) are the same place: the device stood still between them. */
+export const STILL_TOLERANCE = 0.01;
+
+/** True when the truth may be interpolated from a to b: close in time, or the same place (standing still). */
+export function joinable(a: TruthPoint, b: TruthPoint, maxGapSeconds: number): boolean {
+  return b.t - a.t <= maxGapSeconds || Math.hypot(b.x - a.x, b.y - a.y) <= STILL_TOLERANCE;
 }
 
 /** A function that gives the true position at a time, or undefined where the truth says nothing. */
@@ -84,8 +94,40 @@ export function truthLookup(
     }
     const a = pts[lo]!;
     const b = pts[hi]!;
-    if (b.t - a.t > maxGap) return undefined;
+    if (!joinable(a, b, maxGap)) return undefined;
     const f = b.t === a.t ? 0 : (t - a.t) / (b.t - a.t);
     return { x: a.x + f * (b.x - a.x), y: a.y + f * (b.y - a.y) };
+  };
+}
+
+/**
+ * The truth at a time, where one CSV may hold several recordings: the points are split where
+ * they pause longer than the interpolation limit (unless the device stood still in between,
+ * see `joinable`), and each recording keeps the tolerance at its ends that it would have in a
+ * file of its own.
+ */
+export function recordingsTruthLookup(
+  sortedPoints: readonly TruthPoint[],
+  options: TruthLookupOptions = {},
+): (t: number) => Point2 | undefined {
+  const maxGap = options.maxGapSeconds ?? 2;
+  const segments: { start: number; at: (t: number) => Point2 | undefined }[] = [];
+  let from = 0;
+  for (let i = 1; i <= sortedPoints.length; i++) {
+    if (i < sortedPoints.length && joinable(sortedPoints[i - 1]!, sortedPoints[i]!, maxGap)) continue;
+    const segment = sortedPoints.slice(from, i);
+    segments.push({ start: segment[0]!.t, at: truthLookup(segment, options) });
+    from = i;
+  }
+  return (t) => {
+    // The last recording that starts at or before t, else the first one (t may lie just before it).
+    let lo = -1;
+    let hi = segments.length;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (segments[mid]!.start <= t) lo = mid;
+      else hi = mid;
+    }
+    return (lo >= 0 ? segments[lo]!.at(t) : undefined) ?? segments[lo + 1]?.at(t);
   };
 }

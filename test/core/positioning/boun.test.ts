@@ -78,7 +78,7 @@ describe('BOUN excerpts end to end', () => {
   it('every method gives a finite fix for every window of another walk, the filters within 3 m (median)', () => {
     const truthAt = truthLookup(test.truth);
     const { methods } = createMethods(calibrated);
-    assert.equal(methods.length, 9);
+    assert.equal(methods.length, 10);
     const medians: Record<string, number> = {};
     for (const m of methods) {
       const fixes = locateWindows(test.windows, calibrated, m);

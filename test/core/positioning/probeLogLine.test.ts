@@ -86,7 +86,11 @@ describe('parseProbeLogLine', () => {
     assert.equal(bad('1, ,02:00:00:00:00:01,,,probe-req,-50,6,'), 'bad-probe');
     assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:01,,,probe-req,-50,6,'), 'bad-source-mac');
     assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,loud,6,'), 'bad-rssi');
-    assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,40,6,'), 'bad-rssi');
+    assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,-140,6,'), 'bad-rssi');
+    assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,40,6,'), 'non-negative-rssi');
+    assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,17,6,'), 'non-negative-rssi');
+    assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,0,6,'), 'non-negative-rssi');
+    assert.equal(observation('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,-1,6,').rssi, -1);
     assert.equal(bad('1,aa:bb:cc:dd:ee:ff,02:00:00:00:00:01,,,probe-req,-50,6.5,'), 'bad-channel');
   });
 
@@ -107,7 +111,7 @@ describe('parseProbeLogLine', () => {
         fc.integer({ min: 0, max: 2 ** 52 }),
         mac,
         mac,
-        fc.option(fc.integer({ min: -120, max: 0 }), { nil: undefined }),
+        fc.option(fc.integer({ min: -120, max: -1 }), { nil: undefined }),
         fc.option(fc.integer({ min: 1, max: 13 }), { nil: undefined }),
         fc.option(
           fc.string({ minLength: 1, maxLength: 32 }).filter((s) => !/[\r\n]/.test(s) && s.trim() === s),

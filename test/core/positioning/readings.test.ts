@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation, WindowSummary } from '../../../src/core/model.ts';
-import { windowObservations, windowsFromSummaries } from '../../../src/core/positioning/readings.ts';
+import {
+  windowObservations,
+  windowObservationsCounted,
+  windowsFromSummaries,
+} from '../../../src/core/positioning/readings.ts';
 
 const obs = (
   t: number,
@@ -114,5 +118,28 @@ describe('windowsFromSummaries', () => {
         ['s2', -70, 2437],
       ],
     );
+  });
+});
+
+describe('readings that cannot be', () => {
+  it('0 dBm and up is no reading: skipped, and counted apart from readings without an RSSI', () => {
+    const { windows, skipped } = windowObservationsCounted([
+      obs(0.1, 's1', -60),
+      obs(0.2, 's1', 17),
+      obs(0.3, 's1', 0),
+      obs(0.4, 's2', undefined),
+      obs(0.5, 's2', -70),
+      obs(0.6, 's3', NaN),
+    ]);
+    assert.deepEqual(skipped, { noRssi: 2, nonNegativeRssi: 2 });
+    assert.equal(windows.length, 1);
+    assert.deepEqual(
+      windows[0]!.readings.map((r) => [r.sensorId, r.rssi, r.count]),
+      [
+        ['s1', -60, 1],
+        ['s2', -70, 1],
+      ],
+    );
+    assert.deepEqual(windowObservations([obs(0.2, 's1', 17)]), []);
   });
 });

@@ -131,11 +131,20 @@ describe('a device outside the floor', () => {
   const outside = { x: 24, y: 7 };
   const input = { measurements: exactMeasurements(outside.x, outside.y, Z), bounds: FLOOR, deviceZ: Z };
 
-  it('the linear baseline reports the outside point and says it is outside', () => {
+  it('the linear baseline is moved onto the floor, says so, and its spread covers the move', () => {
     const s = createLinearSolver().solve(input);
     assert.ok(s.ok);
+    assert.ok(Math.abs(s.x - 20) < 1e-5 && Math.abs(s.y - outside.y) < 1e-3, `(${s.x}, ${s.y})`);
+    assert.equal(s.inBounds, true);
+    assert.equal(s.clamped, true);
+    assert.ok(s.spread! >= 4 - 1e-6, `spread ${s.spread}`);
+  });
+
+  it('without bounds, the linear baseline reports the outside point', () => {
+    const s = createLinearSolver().solve({ ...input, bounds: undefined });
+    assert.ok(s.ok);
     assert.ok(Math.hypot(s.x - outside.x, s.y - outside.y) < 1e-3);
-    assert.equal(s.inBounds, false);
+    assert.equal(s.clamped, false);
   });
 
   it('bounded least squares stops at the wall and says it was clamped', () => {

@@ -40,4 +40,17 @@ describe('ground truth', () => {
     assert.deepEqual(at(100.2), { x: 9, y: 9 });
     assert.equal(truthLookup([])(1), undefined);
   });
+
+  it('a device that stood still is known all along, however far apart its start and end rows are', () => {
+    const at = truthLookup([
+      { t: 1000, x: 3.5, y: 2 },
+      { t: 1600, x: 3.5, y: 2 },
+      { t: 1610, x: 9, y: 9 },
+    ]);
+    assert.deepEqual(at(1000), { x: 3.5, y: 2 });
+    assert.deepEqual(at(1301), { x: 3.5, y: 2 });
+    assert.deepEqual(at(1599.9), { x: 3.5, y: 2 });
+    // From the end of the stay to the next row, 10 s later and elsewhere: a gap, not a walk.
+    assert.equal(at(1605), undefined);
+  });
 });
