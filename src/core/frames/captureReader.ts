@@ -20,28 +20,10 @@
  * wrong, NaN is visibly absent). dumpcap and tshark never write them.
  */
 
-export interface CaptureRecord {
-  linkType: number;
-  interfaceId: number;
-  /** Unix seconds, float. NaN for pcapng Simple Packet Blocks, which carry no timestamp. */
-  t: number;
-  /** Captured bytes; may be a view into an internal buffer, valid only during the onRecord call. */
-  data: Uint8Array;
-  origLen: number;
-}
+import type { CaptureHandlers } from './captureRecord.ts';
+import { readInterfaceDescription, type PcapngInterface } from './pcapngInterface.ts';
 
-export interface CaptureProblem {
-  fatal: boolean;
-  /** Short stable key for counting, e.g. 'truncated-record', 'bad-magic', 'oversized-record', 'bad-block'. */
-  reason: string;
-  /** Human sentence. */
-  message: string;
-}
-
-export interface CaptureHandlers {
-  onRecord(r: CaptureRecord): void;
-  onProblem(p: CaptureProblem): void;
-}
+export type { CaptureHandlers, CaptureProblem, CaptureRecord } from './captureRecord.ts';
 
 /** No record or block may be larger than this: a hostile length must not make us allocate gigabytes. */
 export const MAX_BLOCK_BYTES = 16 * 1024 * 1024;
@@ -56,23 +38,11 @@ const BLOCK_IDB = 1;
 const BLOCK_PB = 2;
 const BLOCK_SPB = 3;
 const BLOCK_EPB = 6;
-const OPT_END = 0;
-const OPT_IF_TSRESOL = 9;
-const OPT_IF_TSOFFSET = 14;
 const TWO_32 = 4294967296;
 
 const MODE_DETECT = 0;
 const MODE_PCAP = 1;
 const MODE_PCAPNG = 2;
-
-interface PcapngInterface {
-  linkType: number;
-  snapLen: number;
-  /** Timestamp units per second. */
-  unitsPerSecond: number;
-  /** if_tsoffset, seconds. */
-  offsetSeconds: number;
-}
 
 const EMPTY = new Uint8Array(0);
 
@@ -400,37 +370,10 @@ export class CaptureStreamReader {
   }
 
   private interfaceBlock(view: DataView, pos: number, blockLength: number): void {
-    const le = this.le;
-    if (blockLength < 20) {
+    const iface = readInterfaceDescription(view, pos, blockLength, this.le);
+    if (iface.linkType === -1)
       this.problem(false, 'bad-block', 'A pcapng interface description block is too short.');
-      // Keep interface numbering aligned with the file even when one description is unreadable.
-      this.interfaces.push({ linkType: -1, snapLen: 0, unitsPerSecond: 1e6, offsetSeconds: 0 });
-      return;
-    }
-    const iface: PcapngInterface = {
-      linkType: view.getUint16(pos + 8, le),
-      snapLen: view.getUint32(pos + 12, le),
-      unitsPerSecond: 1e6,
-      offsetSeconds: 0,
-    };
-    const optionsEnd = pos + blockLength - 4;
-    let p = pos + 16;
-    while (optionsEnd - p >= 4) {
-      const code = view.getUint16(p, le);
-      const length = view.getUint16(p + 2, le);
-      if (code === OPT_END || p + 4 + length > optionsEnd) break;
-      if (code === OPT_IF_TSRESOL && length >= 1) {
-        const resolution = view.getUint8(p + 4);
-        const exponent = resolution & 0x7f;
-        const units = resolution & 0x80 ? 2 ** exponent : 10 ** exponent;
-        if (Number.isFinite(units) && units > 0) iface.unitsPerSecond = units;
-      } else if (code === OPT_IF_TSOFFSET && length >= 8) {
-        const high = le ? view.getInt32(p + 8, true) : view.getInt32(p + 4, false);
-        const low = le ? view.getUint32(p + 4, true) : view.getUint32(p + 8, false);
-        iface.offsetSeconds = high * TWO_32 + low;
-      }
-      p += 4 + ((length + 3) & ~3);
-    }
+    // Kept even when unreadable: interface numbering stays aligned with the file.
     this.interfaces.push(iface);
   }
 }
