@@ -1,7 +1,7 @@
 import type { DeviceWindow, Medium } from '../../core/model.ts';
 import type { DeviceRecord } from '../../core/occupancy/deviceLedger.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
-import type { DeviceRow, WindowRow } from './store.ts';
+import type { DeadLetter, DeviceRow, WindowRow } from './store.ts';
 
 /**
  * Rows as both stores read them, once each store has decoded its own column encodings (SQLite
@@ -147,4 +147,23 @@ export function sightingDetail(d: DeviceWindow): string {
     addressType: d.addressType,
     name: d.name,
   });
+}
+
+/** A `dead_letters` row as both stores read it. */
+export interface DeadLetterColumns {
+  at: number;
+  sensor_id: string;
+  window_start: number;
+  reason: string;
+  payload: string;
+}
+
+export function toDeadLetter(r: DeadLetterColumns): DeadLetter {
+  return {
+    at: r.at,
+    sensorId: r.sensor_id,
+    windowStart: r.window_start,
+    reason: r.reason,
+    payload: r.payload,
+  };
 }

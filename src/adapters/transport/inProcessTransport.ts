@@ -1,5 +1,6 @@
 import type { WindowSummary } from '../../core/model.ts';
 import { systemClock, type Clock, type TimerHandle } from '../clock/clock.ts';
+import { DrainWaiters } from './drainWaiters.ts';
 import { SubscriberHandlers } from './subscriberHandlers.ts';
 import type {
   PublisherCounters,
@@ -41,7 +42,7 @@ export class InProcessTransport {
 export class InProcessWindowPublisher implements WindowPublisher {
   private readonly pending = new Map<number, WindowSummary>();
   private readonly inFlight = new Set<number>();
-  private readonly drainWaiters = new Set<() => void>();
+  private readonly drainWaiters: DrainWaiters;
   private nextSeq = 1;
   private retryTimer: TimerHandle | undefined;
   private retryMs = RETRY_FIRST_MS;
@@ -59,7 +60,9 @@ export class InProcessWindowPublisher implements WindowPublisher {
     private readonly hub: InProcessWindowSubscriber,
     private readonly sensorId: string,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.drainWaiters = new DrainWaiters(clock);
+  }
 
   get counters(): PublisherCounters {
     return {
@@ -110,7 +113,7 @@ export class InProcessWindowPublisher implements WindowPublisher {
           this.pending.delete(seq);
           this.tally.acknowledged++;
           this.retryMs = RETRY_FIRST_MS;
-          if (this.pending.size === 0) for (const wake of this.drainWaiters) wake();
+          this.drainWaiters.wake();
         },
         () => {
           this.inFlight.delete(seq);
@@ -130,19 +133,11 @@ export class InProcessWindowPublisher implements WindowPublisher {
   }
 
   drained(timeoutMs = 30_000): Promise<void> {
-    if (this.pending.size === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        this.clock.clearTimeout(timer);
-        this.drainWaiters.delete(wake);
-        resolve();
-      };
-      const timer = this.clock.setTimeout(() => {
-        this.drainWaiters.delete(wake);
-        reject(new Error(`${this.pending.size} windows not yet stored by the hub after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.drainWaiters.add(wake);
-    });
+    return this.drainWaiters.wait(
+      () => this.pending.size,
+      timeoutMs,
+      (n) => `${n} windows not yet stored by the hub after ${timeoutMs} ms`,
+    );
   }
 
   /** Says goodbye as the MQTT publisher does (a status with `online: false`); pending windows stay. */

@@ -8,6 +8,7 @@ import {
   type MqttBrokerOptions,
   type MqttConnect,
 } from './mqttBroker.ts';
+import { DrainWaiters } from './drainWaiters.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 import { hubStatusTopic, sensorTopic, type TopicScope } from './topics.ts';
 import type { PublisherCounters, SensorStatus, WindowPublisher } from './transport.ts';
@@ -67,7 +68,7 @@ export class MqttWindowPublisher implements WindowPublisher {
   private readonly delivered = new Map<number, number>();
   /** Outbox entries by the window start the hub's acknowledgement names. */
   private readonly byWindow = new Map<string, Set<number>>();
-  private readonly drainWaiters = new Set<() => void>();
+  private readonly drainWaiters: DrainWaiters;
   private heartbeat: TimerHandle | undefined;
   private resendTimer: TimerHandle | undefined;
   private stopping = false;
@@ -94,6 +95,7 @@ export class MqttWindowPublisher implements WindowPublisher {
     this.statusTopic = sensorTopic(options.scope, options.sensorId, 'status');
     this.ackTopic = sensorTopic(options.scope, options.sensorId, 'ack');
     this.clock = options.clock ?? systemClock;
+    this.drainWaiters = new DrainWaiters(this.clock);
     this.log = options.log ?? (() => {});
   }
 
@@ -223,7 +225,7 @@ export class MqttWindowPublisher implements WindowPublisher {
       this.delivered.delete(seq);
       if (this.options.outbox.ack(seq)) this.tally.acknowledged++;
     }
-    if (this.options.outbox.depth === 0) for (const wake of this.drainWaiters) wake();
+    this.drainWaiters.wake();
     return true;
   }
 
@@ -288,19 +290,11 @@ export class MqttWindowPublisher implements WindowPublisher {
 
   /** Resolves once the hub has acknowledged every window queued so far, or rejects after `timeoutMs`. */
   drained(timeoutMs = 30_000): Promise<void> {
-    if (this.options.outbox.depth === 0) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const wake = () => {
-        this.clock.clearTimeout(timer);
-        this.drainWaiters.delete(wake);
-        resolve();
-      };
-      const timer = this.clock.setTimeout(() => {
-        this.drainWaiters.delete(wake);
-        reject(new Error(`outbox still holds ${this.options.outbox.depth} windows after ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.drainWaiters.add(wake);
-    });
+    return this.drainWaiters.wait(
+      () => this.options.outbox.depth,
+      timeoutMs,
+      (n) => `outbox still holds ${n} windows after ${timeoutMs} ms`,
+    );
   }
 
   async stop(): Promise<void> {

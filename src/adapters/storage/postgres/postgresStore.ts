@@ -22,6 +22,8 @@ import {
   toDeviceRow,
   toLiveFix,
   toWindowRow,
+  toDeadLetter,
+  type DeadLetterColumns,
   type DeviceColumns,
   type PositionColumns,
   type WindowColumns,
@@ -675,22 +677,11 @@ export class PostgresStore implements Store {
 
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
     await this.init();
-    const { rows } = await this.pool.query<{
-      at: number;
-      sensor_id: string;
-      window_start: number;
-      reason: string;
-      payload: string;
-    }>('SELECT at, sensor_id, window_start, reason, payload FROM dead_letters ORDER BY id DESC LIMIT $1', [
-      limit,
-    ]);
-    return rows.map((r) => ({
-      at: r.at,
-      sensorId: r.sensor_id,
-      windowStart: r.window_start,
-      reason: r.reason,
-      payload: r.payload,
-    }));
+    const { rows } = await this.pool.query<DeadLetterColumns>(
+      'SELECT at, sensor_id, window_start, reason, payload FROM dead_letters ORDER BY id DESC LIMIT $1',
+      [limit],
+    );
+    return rows.map(toDeadLetter);
   }
 
   /** Data exceptions (class 22) and broken constraints (class 23) fail the same way every time. */

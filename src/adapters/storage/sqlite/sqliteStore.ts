@@ -22,6 +22,8 @@ import {
   toDeviceRow,
   toLiveFix,
   toWindowRow,
+  toDeadLetter,
+  type DeadLetterColumns,
   type DeviceColumns,
   type PositionColumns,
   type WindowColumns,
@@ -390,20 +392,8 @@ export class SqliteStore implements Store {
   async deadLetters(limit = 100): Promise<DeadLetter[]> {
     const rows = this.sql(
       'SELECT at, sensor_id, window_start, reason, payload FROM dead_letters ORDER BY id DESC LIMIT ?',
-    ).all(limit) as {
-      at: number;
-      sensor_id: string;
-      window_start: number;
-      reason: string;
-      payload: string;
-    }[];
-    return rows.map((r) => ({
-      at: r.at,
-      sensorId: r.sensor_id,
-      windowStart: r.window_start,
-      reason: r.reason,
-      payload: r.payload,
-    }));
+    ).all(limit) as DeadLetterColumns[];
+    return rows.map(toDeadLetter);
   }
 
   /** A broken constraint, a value SQLite cannot take, or our own range check fail the same way every time. */
