@@ -92,7 +92,13 @@ async function finish(
   note: string,
   sensors: readonly MqttWindowPublisher[] = [],
 ): Promise<void> {
-  await Promise.all(sensors.map((p) => p.drained(90_000)));
+  try {
+    await Promise.all(sensors.map((p) => p.drained(90_000)));
+  } catch (error) {
+    // What the hub said is the first thing to read when windows do not arrive.
+    t.diagnostic(`hub output:\n${hub.out().split('\n').slice(-40).join('\n')}`);
+    throw error;
+  }
   await kill(hub, 'SIGTERM');
   for (const p of sensors) await p.stop();
   await s.broker.stop();

@@ -221,6 +221,12 @@ export class PostgresStore implements Store {
     });
     // An idle client whose server went away must not take the process down; the next query reconnects.
     this.pool.on('error', (error) => options.log?.(`postgres: idle connection failed: ${error.message}`));
+    // A server that restarts ends connections that are checked out too ("terminating connection
+    // due to administrator command"): the query in flight fails and is retried by the caller, but
+    // the client's 'error' event must not take the process down with it.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => options.log?.(`postgres: connection failed: ${error.message}`)),
+    );
   }
 
   /** Connects, creates the schema when missing and applies pending migrations. */
