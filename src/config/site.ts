@@ -10,6 +10,7 @@ import type {
   PositioningSite,
   RssiStatistic,
 } from '../core/positioning/positioningSite.ts';
+import { espresenseSiteSection } from './espresenseSite.ts';
 
 /**
  * The site file: where the sensors are, how big the floor is, its plan and named zones, and what
@@ -114,6 +115,8 @@ const siteSchema = z.strictObject({
     .optional(),
   /** RSSI vectors recorded at known places, for fingerprinting and the survey-corrected radio map. */
   survey: z.array(surveyPointSchema).optional(),
+  /** ESPresense nodes as sensors of this site (espresenseSite.ts). */
+  espresense: espresenseSiteSection.optional(),
 });
 
 export type Site = z.infer<typeof siteSchema>;

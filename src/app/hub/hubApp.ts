@@ -7,6 +7,8 @@ import { buildServer } from '../../adapters/http/server.ts';
 import type { Store } from '../../adapters/storage/store.ts';
 import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
 import type { Clock } from '../../adapters/clock/clock.ts';
+import { combineSubscribers } from '../../adapters/transport/combinedSubscriber.ts';
+import { espresenseSubscriberFromConfig } from '../setup/espresenseFromConfig.ts';
 import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
 import { countingParamsFromConfig } from './countingParamsFromConfig.ts';
 import { PROJECT_URL, WEB_ROOT } from './dashboardFiles.ts';
@@ -36,11 +38,13 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
   checkBindSecurity(host, token);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const counting = countingParamsFromConfig(config, siteKeyFromConfigOrKeyFile(config));
+  const siteKey = siteKeyFromConfigOrKeyFile(config);
+  const counting = countingParamsFromConfig(config, siteKey);
   const positioning = await livePositioningFromConfig(config, log);
+  const espresense = espresenseSubscriberFromConfig(config, positioning, siteKey, log, options.clock);
   const hub = new Hub({
     store,
-    subscriber: options.subscriber,
+    subscriber: combineSubscribers([options.subscriber, ...(espresense === undefined ? [] : [espresense])]),
     siteName: config.site.name,
     windowSeconds: config.windowSeconds,
     ratio: config.hub.ratio,
