@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { displayBrokerUrl } from '../app/setup/mqttSettings.ts';
+import { displayBrokerUrl, requireMqtt, topicScope } from '../app/setup/mqttSettings.ts';
+import { hubStatusTopic } from '../adapters/transport/topics.ts';
 import { openStore } from '../adapters/storage/openStore.ts';
 import { startHubApp } from '../app/hub/hubApp.ts';
 import { mqttSubscriberFromConfig } from '../app/setup/mqttTransports.ts';
@@ -29,7 +30,13 @@ export function hubCommand(): Command {
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const store = await openStore(config.hub.db);
     const subscriber = mqttSubscriberFromConfig(config, log);
-    const running = await startHubApp({ config, store, log, subscriber });
+    const running = await startHubApp({
+      config,
+      store,
+      log,
+      subscriber,
+      hubStatusTopic: hubStatusTopic(topicScope(config, requireMqtt(config, 'hub'))),
+    });
     process.stdout.write(
       `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`,
     );

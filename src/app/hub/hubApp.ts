@@ -12,8 +12,11 @@ import { espresenseSubscriberFromConfig } from '../setup/espresenseFromConfig.ts
 import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
 import { countingParamsFromConfig } from './countingParamsFromConfig.ts';
 import { PROJECT_URL, WEB_ROOT } from './dashboardFiles.ts';
+import { homeAssistantFromConfig } from '../setup/homeAssistantFromConfig.ts';
+import type { HomeAssistantPart } from './homeAssistantPart.ts';
 import { Hub } from './hub.ts';
 import { livePositioningFromConfig } from './livePositioningSetup.ts';
+import type { ZoneOccupancy } from './zoneOccupancy.ts';
 
 export interface HubAppOptions {
   config: AirtraceConfig;
@@ -22,12 +25,18 @@ export interface HubAppOptions {
   subscriber: WindowSubscriber;
   log: (line: string) => void;
   clock?: Clock;
+  /** The MQTT subscriber's retained hub status (`airtrace hub`): Home Assistant's availability follows it too. */
+  hubStatusTopic?: string;
+  /** The zones model, for per-zone Home Assistant entities. */
+  zones?: ZoneOccupancy;
 }
 
 export interface RunningHub {
   url: string;
   hub: Hub;
   server: FastifyInstance;
+  /** The Home Assistant part, when homeAssistant.enabled. */
+  homeAssistant: HomeAssistantPart | undefined;
   stop(): Promise<void>;
 }
 
@@ -60,6 +69,17 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     ...(counting === undefined ? {} : { counting }),
     ...(positioning === undefined ? {} : { positioning }),
   });
+  const homeAssistant = homeAssistantFromConfig({
+    config,
+    hub,
+    store,
+    positioning,
+    hubStatusTopic: options.hubStatusTopic,
+    log,
+    ...(options.zones === undefined ? {} : { zones: options.zones }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  homeAssistant?.start();
   await hub.start();
   const server = await buildServer({
     hub,
@@ -77,8 +97,10 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     url,
     hub,
     server,
+    homeAssistant,
     async stop() {
       await server.close();
+      await homeAssistant?.stop();
       await hub.stop();
       await store.close();
     },
