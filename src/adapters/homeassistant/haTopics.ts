@@ -43,7 +43,7 @@ export function haSlug(name: string): string {
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '')
     .slice(0, 40);
-  if (slug === name) return slug;
+  if (slug === name && slug !== '') return slug;
   return slug === '' ? `h${shortHash(name)}` : `${slug}_${shortHash(name)}`;
 }
 
