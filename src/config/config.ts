@@ -20,6 +20,11 @@ const bluetooth = z.strictObject({
   enabled: z.boolean().default(false),
   /** BlueZ adapter, e.g. hci0. */
   adapter: z.string().min(1).default('hci0'),
+  /**
+   * Seconds of scanning without one advertisement after which discovery is restarted (BlueZ on
+   * Pis is known to go silent without an error); 0 turns the watchdog off.
+   */
+  watchdogSeconds: z.number().min(0).default(300),
 });
 
 const scan = z.strictObject({

@@ -69,6 +69,8 @@ export class MqttWindowPublisher implements WindowPublisher {
   private readonly byWindow = new Map<string, Set<number>>();
   private readonly drainWaiters = new Set<() => void>();
   private heartbeat: TimerHandle | undefined;
+  /** The sensor's BLE watchdog restarts, as its last status said: heartbeats repeat it. */
+  private bleRestarts: number | undefined;
   private resendTimer: TimerHandle | undefined;
   private stopping = false;
   private scanning = false;
@@ -174,6 +176,7 @@ export class MqttWindowPublisher implements WindowPublisher {
 
   async publishStatus(status: SensorStatus): Promise<void> {
     this.scanning = status.scanning;
+    if (status.bleRestarts !== undefined) this.bleRestarts = status.bleRestarts;
     this.tally.statuses++;
     // Offline, MQTT.js keeps it and sends it first thing after reconnecting.
     this.sendStatus(status.at, true);
@@ -248,6 +251,7 @@ export class MqttWindowPublisher implements WindowPublisher {
         at,
         outboxDepth: this.options.outbox.depth,
         refused: this.tally.oversized + this.tally.refusedByHub,
+        ...(this.bleRestarts === undefined ? {} : { bleRestarts: this.bleRestarts }),
       }),
       { qos: 1, retain: true },
     );

@@ -126,6 +126,15 @@ export function hubMetrics(f: HubFigures): MetricSample[] {
         labels: { sensor: s.id },
       });
     }
+    if (s.bleRestarts !== null) {
+      samples.push({
+        name: 'airtrace_sensor_ble_discovery_restarts_total',
+        help: "Times the sensor's watchdog restarted BLE discovery that had gone silent, since the sensor started",
+        type: 'counter',
+        value: s.bleRestarts,
+        labels: { sensor: s.id },
+      });
+    }
     samples.push({
       name: 'airtrace_sensor_scanning',
       help: 'Whether the sensor is scanning now',
