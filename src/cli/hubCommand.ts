@@ -4,14 +4,8 @@ import { hubStatusTopic } from '../adapters/transport/topics.ts';
 import { openStore } from '../adapters/storage/openStore.ts';
 import { startHubApp } from '../app/hub/hubApp.ts';
 import { mqttSubscriberFromConfig } from '../app/setup/mqttTransports.ts';
-import {
-  addConfigFlag,
-  addHubFlags,
-  addMqttFlag,
-  resolveConfig,
-  untilSignal,
-  type ConfigFlags,
-} from './configFlags.ts';
+import { addConfigFlag, addHubFlags, addMqttFlag, resolveConfig, type ConfigFlags } from './configFlags.ts';
+import { serveUntilSignal } from './serviceLifecycle.ts';
 
 export function hubCommand(): Command {
   const command = new Command('hub')
@@ -37,10 +31,8 @@ export function hubCommand(): Command {
       subscriber,
       hubStatusTopic: hubStatusTopic(topicScope(config, requireMqtt(config, 'hub'))),
     });
-    process.stdout.write(
-      `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`,
-    );
-    await untilSignal();
-    await running.stop();
+    const line = `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`;
+    process.stdout.write(line);
+    await serveUntilSignal(running, line.trim(), log);
   });
 }
