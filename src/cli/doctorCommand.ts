@@ -31,7 +31,7 @@ export function doctorCommand(): Command {
         'site key present with mode 0600, and the same on every machine of the site (each doctor run ' +
         'publishes a fingerprint of it to the broker, never the key); the clock synchronised; disk space. ' +
         'Checks that do not apply to the role or the config are skipped. Exits 1 when any check fails. ' +
-        'Example: sudo -u airtrace airtrace doctor -c /etc/airtrace/airtrace.yaml --role sensor',
+        'Example: airtrace doctor -c /etc/airtrace/airtrace.yaml --role sensor (the README shows how to run it with the rights the service has)',
     )
     .addOption(
       new Option('--role <role>', 'what this machine is: run (sensor and hub in one), sensor or hub')
