@@ -1,16 +1,11 @@
 import { Command } from 'commander';
-import { displayBrokerUrl } from '../app/setup/mqttSettings.ts';
+import { displayBrokerUrl, requireMqtt, topicScope } from '../app/setup/mqttSettings.ts';
+import { hubStatusTopic } from '../adapters/transport/topics.ts';
 import { openStore } from '../adapters/storage/openStore.ts';
 import { startHubApp } from '../app/hub/hubApp.ts';
 import { mqttSubscriberFromConfig } from '../app/setup/mqttTransports.ts';
-import {
-  addConfigFlag,
-  addHubFlags,
-  addMqttFlag,
-  resolveConfig,
-  untilSignal,
-  type ConfigFlags,
-} from './configFlags.ts';
+import { addConfigFlag, addHubFlags, addMqttFlag, resolveConfig, type ConfigFlags } from './configFlags.ts';
+import { serveUntilSignal } from './serviceLifecycle.ts';
 
 export function hubCommand(): Command {
   const command = new Command('hub')
@@ -29,11 +24,15 @@ export function hubCommand(): Command {
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const store = await openStore(config.hub.db);
     const subscriber = mqttSubscriberFromConfig(config, log);
-    const running = await startHubApp({ config, store, log, subscriber });
-    process.stdout.write(
-      `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`,
-    );
-    await untilSignal();
-    await running.stop();
+    const running = await startHubApp({
+      config,
+      store,
+      log,
+      subscriber,
+      hubStatusTopic: hubStatusTopic(topicScope(config, requireMqtt(config, 'hub'))),
+    });
+    const line = `airtrace dashboard: ${running.url} (hub of site ${config.site.id}, broker ${displayBrokerUrl(config.mqtt?.url ?? '')})\n`;
+    process.stdout.write(line);
+    await serveUntilSignal(running, line.trim(), log);
   });
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { calibrateCommand } from './calibrateCommand.ts';
 import { countCommand } from './countCommand.ts';
 import { demoCommand } from './demoCommand.ts';
+import { doctorCommand } from './doctorCommand.ts';
 import { evalCommand } from './evalCommand.ts';
 import { hubCommand } from './hubCommand.ts';
 import { locateCommand } from './locateCommand.ts';
@@ -32,7 +33,8 @@ export function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(runCommand())
     .addCommand(sensorCommand())
-    .addCommand(hubCommand());
+    .addCommand(hubCommand())
+    .addCommand(doctorCommand());
   return withHelpAfterError(program);
 }
 

@@ -6,9 +6,9 @@ import {
   addHubFlags,
   addSensorFlags,
   resolveConfig,
-  untilSignal,
   type ConfigFlags,
 } from './configFlags.ts';
+import { serveUntilSignal } from './serviceLifecycle.ts';
 
 export function runCommand(): Command {
   const command = new Command('run')
@@ -26,10 +26,8 @@ export function runCommand(): Command {
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const store = await openStore(config.hub.db);
     const running = await startRunApp(config, store, log);
-    process.stdout.write(
-      `airtrace dashboard: ${running.url} (sensor ${config.sensor.id} on ${config.sensor.wifi?.interface ?? 'no Wi-Fi'})\n`,
-    );
-    await untilSignal();
-    await running.stop();
+    const line = `airtrace dashboard: ${running.url} (sensor ${config.sensor.id} on ${config.sensor.wifi?.interface ?? 'no Wi-Fi'})\n`;
+    process.stdout.write(line);
+    await serveUntilSignal(running, line.trim(), log);
   });
 }

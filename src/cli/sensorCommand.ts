@@ -6,9 +6,9 @@ import {
   addMqttFlag,
   addSensorFlags,
   resolveConfig,
-  untilSignal,
   type ConfigFlags,
 } from './configFlags.ts';
+import { serveUntilSignal } from './serviceLifecycle.ts';
 
 export function sensorCommand(): Command {
   const command = new Command('sensor')
@@ -27,10 +27,8 @@ export function sensorCommand(): Command {
     const config = resolveConfig(flags);
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
     const running = await startSensorApp(config, log);
-    process.stdout.write(
-      `airtrace sensor ${config.sensor.id}: publishing to ${displayBrokerUrl(config.mqtt?.url ?? '')} as site ${config.site.id}\n`,
-    );
-    await untilSignal();
-    await running.stop();
+    const line = `airtrace sensor ${config.sensor.id}: publishing to ${displayBrokerUrl(config.mqtt?.url ?? '')} as site ${config.site.id}\n`;
+    process.stdout.write(line);
+    await serveUntilSignal(running, line.trim(), log);
   });
 }

@@ -20,6 +20,11 @@ const bluetooth = z.strictObject({
   enabled: z.boolean().default(false),
   /** BlueZ adapter, e.g. hci0. */
   adapter: z.string().min(1).default('hci0'),
+  /**
+   * Seconds of scanning without one advertisement after which discovery is restarted (BlueZ on
+   * Pis is known to go silent without an error); 0 turns the watchdog off.
+   */
+  watchdogSeconds: z.number().min(0).default(300),
 });
 
 const scan = z.strictObject({
@@ -92,6 +97,30 @@ const positioning = z.strictObject({
   method: z.string().optional(),
 });
 
+/** MQTT topics Home Assistant and ESPresense use: no wildcards, no empty levels. */
+const topicPrefix = z
+  .string()
+  .regex(/^[^+#\0]+$/, 'a topic prefix without +, # or NUL')
+  .refine((t) => !t.split('/').includes(''), {
+    message: 'no empty topic levels (leading, trailing or double /)',
+  });
+
+const homeAssistant = z.strictObject({
+  /** Publish Home Assistant MQTT discovery configs and states on the mqtt broker. */
+  enabled: z.boolean().default(false),
+  /** Home Assistant's discovery prefix (its MQTT integration setting). */
+  discoveryPrefix: topicPrefix.default('homeassistant'),
+  /** Where Home Assistant says `online` when it (re)starts; default `<discoveryPrefix>/status`. */
+  statusTopic: topicPrefix.optional(),
+});
+
+const espresense = z.strictObject({
+  /** Take ESPresense nodes' device reports as sensor readings; rooms map to sensors in hub.siteFile. */
+  enabled: z.boolean().default(false),
+  /** ESPresense's base topic: reports on `<prefix>/devices/+/+`, node status on `<prefix>/rooms/+/status`. */
+  topicPrefix: topicPrefix.default('espresense'),
+});
+
 export const configSchema = z.strictObject({
   site: z
     .strictObject({
@@ -115,6 +144,8 @@ export const configSchema = z.strictObject({
   hub: hub.default(() => hub.parse({})),
   mqtt: mqtt.optional(),
   positioning: positioning.default(() => positioning.parse({})),
+  homeAssistant: homeAssistant.default(() => homeAssistant.parse({})),
+  espresense: espresense.default(() => espresense.parse({})),
 });
 
 export type AirtraceConfig = z.infer<typeof configSchema>;
@@ -127,6 +158,8 @@ const HINTS: [RegExp, string][] = [
   [/^hub\.ratio$/, 'a share between 0 and 1, e.g. 0.7 detectable people per person'],
   [/^mqtt\.url$/, 'e.g. mqtt://broker.local:1883'],
   [/^site\.key$/, 'generate one with `openssl rand -hex 32`'],
+  [/^homeAssistant\.discoveryPrefix$/, "Home Assistant's MQTT discovery prefix, normally homeassistant"],
+  [/^espresense\.topicPrefix$/, 'the base topic ESPresense publishes under, normally espresense'],
 ];
 
 function hintFor(path: string, code: string): string {

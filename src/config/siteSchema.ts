@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { espresenseSiteSection } from './espresenseSite.ts';
 import { normaliseSensorId } from '../core/positioning/probeLogLine.ts';
 
 /**
@@ -99,6 +100,8 @@ const siteSchema = z.strictObject({
   floors: z.array(floorSchema).optional(),
   zones: z.array(zoneSchema).optional(),
   obstacles: z.array(obstacleSchema).optional(),
+  /** ESPresense nodes as sensors of this site (espresenseSite.ts). */
+  espresense: espresenseSiteSection.optional(),
   /** Site-wide path loss, for sensors without their own calibration. */
   pathLoss: pathLoss.optional(),
   /** What the last calibration reported. */

@@ -59,6 +59,8 @@ export interface SensorView {
   lastWindowStart: number | null;
   /** Windows the sensor has not got to the hub yet, as its last status said. */
   outboxDepth: number | null;
+  /** BLE discovery restarts by the sensor's watchdog since it started, as its last status said. */
+  bleRestarts: number | null;
 }
 
 export interface HubViewEvents {

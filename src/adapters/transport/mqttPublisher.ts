@@ -70,6 +70,8 @@ export class MqttWindowPublisher implements WindowPublisher {
   private readonly byWindow = new Map<string, Set<number>>();
   private readonly drainWaiters: DrainWaiters;
   private heartbeat: TimerHandle | undefined;
+  /** The sensor's BLE watchdog restarts, as its last status said: heartbeats repeat it. */
+  private bleRestarts: number | undefined;
   private resendTimer: TimerHandle | undefined;
   private stopping = false;
   private scanning = false;
@@ -177,6 +179,7 @@ export class MqttWindowPublisher implements WindowPublisher {
 
   async publishStatus(status: SensorStatus): Promise<void> {
     this.scanning = status.scanning;
+    if (status.bleRestarts !== undefined) this.bleRestarts = status.bleRestarts;
     this.tally.statuses++;
     // Offline, MQTT.js keeps it and sends it first thing after reconnecting.
     this.sendStatus(status.at, true);
@@ -256,6 +259,7 @@ export class MqttWindowPublisher implements WindowPublisher {
         at,
         outboxDepth: this.options.outbox.depth,
         refused: this.tally.oversized + this.tally.refusedByHub,
+        ...(this.bleRestarts === undefined ? {} : { bleRestarts: this.bleRestarts }),
       }),
       { qos: 1, retain: true },
     );

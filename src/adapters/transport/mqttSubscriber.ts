@@ -175,6 +175,7 @@ export class MqttWindowSubscriber extends SubscriberHandlers implements WindowSu
         at: decoded.value.at ?? this.clock.now(),
       };
       if (decoded.value.outboxDepth !== undefined) status.outboxDepth = decoded.value.outboxDepth;
+      if (decoded.value.bleRestarts !== undefined) status.bleRestarts = decoded.value.bleRestarts;
       await this.deliver(this.statusHandlers, status, client);
       return;
     }

@@ -20,6 +20,8 @@ export interface SensorStatus {
   online?: boolean;
   /** Windows waiting in the sensor's outbox (MQTT sensors; heartbeats carry it). */
   outboxDepth?: number;
+  /** Times the sensor's BLE discovery watchdog restarted discovery since the sensor started. */
+  bleRestarts?: number;
 }
 
 /** A sensor's status as the hub learns it: `online` is false once the sensor said goodbye or died. */

@@ -45,6 +45,8 @@ export interface WireStatus {
   outboxDepth?: number;
   /** Windows the sensor could not send or the hub refused, since it started. */
   refused?: number;
+  /** BLE discovery restarts by the sensor's watchdog, since it started. */
+  bleRestarts?: number;
 }
 
 /** What became of one window at the hub. */
@@ -146,6 +148,7 @@ const statusSchema = z.object({
   at: time.optional(),
   outboxDepth: count.optional(),
   refused: count.optional(),
+  bleRestarts: count.optional(),
 });
 
 const ackSchema = z.object({

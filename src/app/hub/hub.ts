@@ -12,6 +12,7 @@ import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
 import { DataSaver } from './dataSaver.ts';
 import { HubEventBus, type HubEvents } from './hubEvents.ts';
 import { hubMetrics } from './hubMetrics.ts';
+import { LatestWindow } from './latestWindow.ts';
 import { LivePositioning, type HubPositioning } from './livePositioning.ts';
 import { PeopleCounting } from './peopleCounting.ts';
 import { Retention } from './retention.ts';
@@ -61,6 +62,7 @@ export class Hub implements HubView {
   readonly site: SiteView;
   private readonly saver: DataSaver;
   private readonly retention: Retention;
+  private readonly latest: LatestWindow;
   private readonly clock: Clock;
   private readonly logLine: (line: string) => void;
   private offTransport: (() => void)[] = [];
@@ -123,6 +125,7 @@ export class Hub implements HubView {
       settled: () => this.settled(),
     });
     this.retention = new Retention({ store, days: options.retentionDays ?? 0, clock, log });
+    this.latest = new LatestWindow(events);
     this.site = {
       name: options.siteName,
       windowSeconds: options.windowSeconds,
@@ -147,6 +150,7 @@ export class Hub implements HubView {
   /** Starts every part, then the transport: nothing arrives before the parts listen. */
   async start(): Promise<void> {
     this.sensorRegistry.start();
+    this.latest.start();
     this.people?.start();
     this.positioning?.start();
     await this.retention.start();
@@ -170,6 +174,7 @@ export class Hub implements HubView {
     await this.storage.settled();
     await this.people?.stop();
     this.sensorRegistry.stop();
+    this.latest.stop();
     await this.storage.settled();
   }
 
@@ -209,6 +214,8 @@ export class Hub implements HubView {
       untrackedSensors: this.sensorRegistry.untracked,
       framesReceived: this.sensorRegistry.framesReceived,
       lastWindowReceivedAt: this.sensorRegistry.lastWindowReceivedAt,
+      latestWindow: this.latest.row,
+      ratio: this.options.ratio,
       now: this.now(),
     });
   }

@@ -7,11 +7,16 @@ import { buildServer } from '../../adapters/http/server.ts';
 import type { Store } from '../../adapters/storage/store.ts';
 import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
 import type { Clock } from '../../adapters/clock/clock.ts';
+import { combineSubscribers } from '../../adapters/transport/combinedSubscriber.ts';
+import { espresenseSubscriberFromConfig } from '../setup/espresenseFromConfig.ts';
 import { siteKeyFromConfigOrKeyFile } from '../setup/siteKeyFromConfig.ts';
 import { countingParamsFromConfig } from './countingParamsFromConfig.ts';
 import { PROJECT_URL, WEB_ROOT } from './dashboardFiles.ts';
+import { homeAssistantFromConfig } from '../setup/homeAssistantFromConfig.ts';
+import type { HomeAssistantPart } from './homeAssistantPart.ts';
 import { Hub } from './hub.ts';
 import { livePositioningFromConfig } from './livePositioningSetup.ts';
+import type { ZoneOccupancy } from './zoneOccupancy.ts';
 
 export interface HubAppOptions {
   config: AirtraceConfig;
@@ -20,12 +25,18 @@ export interface HubAppOptions {
   subscriber: WindowSubscriber;
   log: (line: string) => void;
   clock?: Clock;
+  /** The MQTT subscriber's retained hub status (`airtrace hub`): Home Assistant's availability follows it too. */
+  hubStatusTopic?: string;
+  /** The zones model, for per-zone Home Assistant entities. */
+  zones?: ZoneOccupancy;
 }
 
 export interface RunningHub {
   url: string;
   hub: Hub;
   server: FastifyInstance;
+  /** The Home Assistant part, when homeAssistant.enabled. */
+  homeAssistant: HomeAssistantPart | undefined;
   stop(): Promise<void>;
 }
 
@@ -36,11 +47,13 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
   checkBindSecurity(host, token);
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const counting = countingParamsFromConfig(config, siteKeyFromConfigOrKeyFile(config));
+  const siteKey = siteKeyFromConfigOrKeyFile(config);
+  const counting = countingParamsFromConfig(config, siteKey);
   const positioning = await livePositioningFromConfig(config, log);
+  const espresense = espresenseSubscriberFromConfig(config, positioning, siteKey, log, options.clock);
   const hub = new Hub({
     store,
-    subscriber: options.subscriber,
+    subscriber: combineSubscribers([options.subscriber, ...(espresense === undefined ? [] : [espresense])]),
     siteName: config.site.name,
     windowSeconds: config.windowSeconds,
     ratio: config.hub.ratio,
@@ -56,6 +69,17 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     ...(counting === undefined ? {} : { counting }),
     ...(positioning === undefined ? {} : { positioning }),
   });
+  const homeAssistant = homeAssistantFromConfig({
+    config,
+    hub,
+    store,
+    positioning,
+    hubStatusTopic: options.hubStatusTopic,
+    log,
+    ...(options.zones === undefined ? {} : { zones: options.zones }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  homeAssistant?.start();
   await hub.start();
   const server = await buildServer({
     hub,
@@ -73,8 +97,10 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     url,
     hub,
     server,
+    homeAssistant,
     async stop() {
       await server.close();
+      await homeAssistant?.stop();
       await hub.stop();
       await store.close();
     },

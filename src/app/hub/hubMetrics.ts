@@ -1,5 +1,7 @@
 import type { MetricSample, SensorView } from '../../adapters/http/hubView.ts';
 import type { SubscriberCounters } from '../../adapters/transport/transport.ts';
+import { estimateOf } from '../../adapters/http/apiMapping.ts';
+import type { WindowRow } from '../../adapters/storage/store.ts';
 import type { StorageCounters } from './windowStorage.ts';
 
 export interface HubFigures {
@@ -11,10 +13,64 @@ export interface HubFigures {
   untrackedSensors: number;
   framesReceived: number;
   lastWindowReceivedAt: number | null;
+  /** The newest stored window, with its people estimate when there is one. */
+  latestWindow?: WindowRow | undefined;
+  /** Detectable devices per person, for the estimate without a counting model. */
+  ratio?: number;
   now: number;
 }
 
 const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+
+/** The site now: people and devices of the newest window (nothing before the first one). */
+function siteFigures(w: WindowRow | undefined, ratio: number): MetricSample[] {
+  if (w === undefined) return [];
+  const people = w.people;
+  const samples: MetricSample[] = [
+    {
+      name: 'airtrace_people',
+      help: 'People estimated in the newest window (the counting model, or devices / ratio without one)',
+      type: 'gauge',
+      value:
+        people === null
+          ? estimateOf(w.wifiDevices + w.bluetoothDevices - w.bothDevices, ratio)
+          : people.estimate,
+    },
+  ];
+  if (people !== null)
+    samples.push(
+      {
+        name: 'airtrace_people_low',
+        help: "Lower end of the counting model's interval for the newest window",
+        type: 'gauge',
+        value: people.low,
+      },
+      {
+        name: 'airtrace_people_high',
+        help: "Upper end of the counting model's interval for the newest window",
+        type: 'gauge',
+        value: people.high,
+      },
+    );
+  for (const [medium, value] of [
+    ['wifi', w.wifiDevices],
+    ['ble', w.bluetoothDevices],
+  ] as const)
+    samples.push({
+      name: 'airtrace_window_devices',
+      help: 'Devices heard in the newest window, by medium',
+      type: 'gauge',
+      value,
+      labels: { medium },
+    });
+  samples.push({
+    name: 'airtrace_window_start_timestamp_seconds',
+    help: 'Start of the newest stored window, Unix seconds',
+    type: 'gauge',
+    value: w.windowStart,
+  });
+  return samples;
+}
 
 /** The hub's figures in Prometheus form: counters end in _total, no device in any label. */
 export function hubMetrics(f: HubFigures): MetricSample[] {
@@ -68,7 +124,7 @@ export function hubMetrics(f: HubFigures): MetricSample[] {
       value: f.sensors.length,
     },
     {
-      name: 'airtrace_sensors_untracked_total',
+      name: 'airtrace_untracked_sensor_windows_total',
       help: 'Windows from sensors beyond the tracked bound (stored, not listed)',
       type: 'counter',
       value: f.untrackedSensors,
@@ -98,6 +154,7 @@ export function hubMetrics(f: HubFigures): MetricSample[] {
       value: f.transport.connects,
     },
   ];
+  samples.push(...siteFigures(f.latestWindow, f.ratio ?? 1));
   for (const [reason, n] of Object.entries(f.transport.rejected)) {
     samples.push({
       name: 'airtrace_transport_messages_rejected_by_reason_total',
@@ -123,6 +180,15 @@ export function hubMetrics(f: HubFigures): MetricSample[] {
         help: "Windows waiting in a sensor's outbox, as its last status said",
         type: 'gauge',
         value: s.outboxDepth,
+        labels: { sensor: s.id },
+      });
+    }
+    if (s.bleRestarts !== null) {
+      samples.push({
+        name: 'airtrace_sensor_ble_discovery_restarts_total',
+        help: "Times the sensor's watchdog restarted BLE discovery that had gone silent, since the sensor started",
+        type: 'counter',
+        value: s.bleRestarts,
         labels: { sensor: s.id },
       });
     }

@@ -10,6 +10,7 @@ interface SensorState {
   lastHeardAt: number;
   lastWindowStart: number | null;
   outboxDepth: number | null;
+  bleRestarts: number | null;
 }
 
 export interface SensorRegistryOptions {
@@ -93,6 +94,7 @@ export class SensorRegistry {
         scanning: s.scanning,
         lastWindowStart: s.lastWindowStart,
         outboxDepth: s.outboxDepth,
+        bleRestarts: s.bleRestarts,
       }));
   }
 
@@ -115,6 +117,7 @@ export class SensorRegistry {
       lastHeardAt: this.options.now(),
       lastWindowStart: null,
       outboxDepth: null,
+      bleRestarts: null,
     };
     this.sensors.set(id, sensor);
     const status = this.unlisted.get(id);
@@ -128,5 +131,6 @@ export class SensorRegistry {
     sensor.connected = status.online;
     sensor.lastHeardAt = this.options.now();
     if (status.outboxDepth !== undefined) sensor.outboxDepth = status.outboxDepth;
+    if (status.bleRestarts !== undefined) sensor.bleRestarts = status.bleRestarts;
   }
 }

@@ -23,8 +23,8 @@ export interface SensorOptions {
   windowSeconds: number;
   siteKey: Uint8Array;
   wifi: WifiCaptureSettings | null;
-  /** BlueZ adapter to scan with (e.g. hci0), or null for no Bluetooth. */
-  bluetooth: { adapter: string } | null;
+  /** BlueZ adapter to scan with (e.g. hci0), or null for no Bluetooth; its discovery watchdog's limit. */
+  bluetooth: { adapter: string; watchdogSeconds?: number } | null;
   scan: DutyCycle;
   /** Seconds of the short windows sent for live positioning; undefined sends none. */
   positioningWindowSeconds?: number;
@@ -110,10 +110,13 @@ export class Sensor {
         sensorId: this.options.sensorId,
         scan: this.options.scan,
         clock: this.clock,
+        ...(bluetooth.watchdogSeconds === undefined ? {} : { watchdogSeconds: bluetooth.watchdogSeconds }),
         onObservation: (o) => this.observe(o),
         onEvent: (event) => {
           const line = describeBluezEvent(event);
           if (line !== undefined) this.options.log(line);
+          // The hub counts the restarts in /metrics: the status carries them.
+          if (event.type === 'watchdog') this.sendStatus();
         },
       });
       void this.ble.start();
@@ -157,11 +160,21 @@ export class Sensor {
   private async setScanning(scanning: boolean): Promise<void> {
     if (scanning === this.scanning) return;
     this.scanning = scanning;
-    void this.options.publisher
-      .publishStatus({ sensorId: this.options.sensorId, scanning, at: this.clock.now() })
-      .catch((error: Error) => this.options.log(`status not sent: ${error.message}`));
+    this.sendStatus();
     if (scanning) this.startCapture();
     else await this.stopCapture();
+  }
+
+  private sendStatus(): void {
+    const bleRestarts = this.ble?.counters.watchdogRestarts;
+    void this.options.publisher
+      .publishStatus({
+        sensorId: this.options.sensorId,
+        scanning: this.scanning,
+        at: this.clock.now(),
+        ...(bleRestarts === undefined ? {} : { bleRestarts }),
+      })
+      .catch((error: Error) => this.options.log(`status not sent: ${error.message}`));
   }
 
   private startCapture(): void {

@@ -14,7 +14,9 @@ export function sensorOptionsFromConfig(
     windowSeconds: config.windowSeconds,
     siteKey: siteKeyFromConfigOrKeyFile(config),
     wifi: config.sensor.wifi,
-    bluetooth: config.sensor.bluetooth.enabled ? { adapter: config.sensor.bluetooth.adapter } : null,
+    bluetooth: config.sensor.bluetooth.enabled
+      ? { adapter: config.sensor.bluetooth.adapter, watchdogSeconds: config.sensor.bluetooth.watchdogSeconds }
+      : null,
     scan: config.sensor.scan,
     ...(config.positioning.enabled ? { positioningWindowSeconds: config.positioning.windowSeconds } : {}),
     publisher,

@@ -421,7 +421,7 @@ test('a flood of made-up sensor ids grows neither the sensor list nor /metrics',
     await rig.send(...windows);
     assert.equal(rig.hub.sensors().length, 5);
     const metrics = (await app.inject({ url: '/metrics' })).body;
-    assert.match(metrics, /^airtrace_sensors_untracked_total 15$/m);
+    assert.match(metrics, /^airtrace_untracked_sensor_windows_total 15$/m);
     assert.ok(
       metrics.split('\n').filter((l) => l.includes('sensor="')).length <= 10,
       'per-sensor lines stay within the bound',

@@ -37,6 +37,12 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
    */
   duplicateData = false;
   readonly adapterPath: string;
+  /**
+   * The controller has stopped delivering advertisements while discovery still reads as on, as
+   * BlueZ on Pis is known to: until discovery is started again ('restart') or only until the
+   * adapter is powered off ('power-cycle').
+   */
+  private silentUntil: 'restart' | 'power-cycle' | undefined;
   private adapter: FakeAdapter1 | undefined;
   private readonly devices = new Map<string, FakeDevice1>();
   private readonly manager: FakeObjectManager;
@@ -105,6 +111,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
 
   setPowered(value: boolean): void {
     const adapter = this.requireAdapter();
+    if (!value) this.silentUntil = undefined;
     if (adapter.values.Powered === value) return;
     if (!value && this.discovering) this.stopDiscovery();
     adapter.values.Powered = value;
@@ -116,6 +123,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
     if (adapter.values.Powered !== true)
       throw new DBusError('org.bluez.Error.NotReady', 'Resource Not Ready');
     if (this.discovering) throw new DBusError('org.bluez.Error.InProgress', 'Operation already in progress');
+    if (this.silentUntil === 'restart') this.silentUntil = undefined;
     adapter.values.Discovering = true;
     adapter.signalChanged({ Discovering: true }, []);
   }
@@ -139,7 +147,7 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
    * Returns the properties signalled ([] when nothing changed), or undefined when not discovering.
    */
   hear(ad: FakeAdvertisement): string[] | undefined {
-    if (!this.discovering) return undefined;
+    if (!this.discovering || this.silentUntil !== undefined) return undefined;
     const device = this.devices.get(fakeDevicePath(this.adapterPath, ad.address));
     if (device === undefined) {
       const heard = advertisedValues(ad);
@@ -150,6 +158,16 @@ export class FakeBluez implements AdapterOwner, ObjectManagerOwner {
     Object.assign(device.values, changed);
     if (Object.keys(changed).length > 0) device.signalChanged(changed, []);
     return Object.keys(changed);
+  }
+
+  /** Discovery goes silent: nothing more is heard, and nothing says so (see `silentUntil`). */
+  goSilent(until: 'restart' | 'power-cycle'): void {
+    this.silentUntil = until;
+  }
+
+  /** BlueZ turns discovery off under its client, as when the controller's scan stopped: it signals Discovering false. */
+  dropDiscovery(): void {
+    this.stopDiscovery();
   }
 
   /**

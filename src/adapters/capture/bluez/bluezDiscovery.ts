@@ -3,7 +3,7 @@
  * a call that changes nothing with an error; these treat that error as the goal reached.
  */
 import type { Message } from 'dbus-next';
-import { adapterCall, setDiscoveryFilter } from './bluezBus.ts';
+import { adapterCall, setDiscoveryFilter, setPowered } from './bluezBus.ts';
 
 /** Sends a method call and resolves with its reply (callOn, bound to a connection). */
 export type BluezCall = (message: Message) => Promise<Message>;
@@ -29,4 +29,22 @@ export async function stopBluezDiscovery(call: BluezCall, adapter: string): Prom
     // "No discovery started": BlueZ already stopped it (power cycle); the goal is reached.
     if ((error as { type?: unknown }).type !== 'org.bluez.Error.Failed') throw error;
   }
+}
+
+/**
+ * The watchdog's remedy for discovery that went silent: stop and start it, or (`power-cycle`)
+ * power the adapter off and on first, which resets the controller. Discovery is started again
+ * only when the duty cycle is in a scan phase (`scanning`).
+ */
+export async function restartBluezDiscovery(
+  call: BluezCall,
+  adapter: string,
+  action: 'restart-discovery' | 'power-cycle',
+  scanning: boolean,
+): Promise<void> {
+  if (action === 'power-cycle') {
+    await call(setPowered(adapter, false));
+    await call(setPowered(adapter, true));
+  } else await stopBluezDiscovery(call, adapter);
+  if (scanning) await startBluezDiscovery(call, adapter);
 }

@@ -20,6 +20,8 @@ export function describeBluezEvent(event: BluezEvent): string | undefined {
       return `Bluetooth: scanning again; nothing was heard for ${(event.to - event.from).toFixed(1)} s (${iso(event.from)} to ${iso(event.to)})`;
     case 'stopped':
       return 'Bluetooth: stopped';
+    case 'watchdog':
+      return `Bluetooth: ${event.reason === 'silent' ? `nothing heard for ${event.silentSeconds.toFixed(0)} s of scanning` : 'BlueZ turned discovery off by itself'}; ${event.action === 'power-cycle' ? 'powering the adapter off and on' : 'restarting discovery'} (watchdog, counted in /metrics)`;
     case 'discovery':
       return undefined;
   }

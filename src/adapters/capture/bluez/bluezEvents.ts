@@ -13,4 +13,14 @@ export type BluezEvent =
   | { type: 'retrying'; delayMs: number; attempt: number }
   /** Scanning works again after failing from `from` to `to` (Unix seconds): nothing was heard then. */
   | { type: 'recovered'; from: number; to: number }
+  /**
+   * Discovery had heard nothing for `silentSeconds` of scanning, or BlueZ turned it off by
+   * itself: the watchdog restarted it (or powered the adapter off and on).
+   */
+  | {
+      type: 'watchdog';
+      reason: 'silent' | 'discovery-stopped';
+      action: 'restart-discovery' | 'power-cycle';
+      silentSeconds: number;
+    }
   | { type: 'stopped' };

@@ -1,5 +1,4 @@
-import type { Message, MessageBus } from 'dbus-next';
-import type { Observation } from '../../../core/model.ts';
+import type { Message } from 'dbus-next';
 import { isContinuous, type DutyCycle } from '../../../core/window/dutyCycle.ts';
 import { systemClock, type Clock } from '../../clock/clock.ts';
 import {
@@ -24,8 +23,9 @@ import {
 } from './bluezConnection.ts';
 import { observationOfBluezDevice } from './bluezDevice.ts';
 import { BluezDeviceTable, type BluezDeviceUpdate } from './bluezDeviceTable.ts';
-import { startBluezDiscovery, stopBluezDiscovery } from './bluezDiscovery.ts';
+import { restartBluezDiscovery, startBluezDiscovery, stopBluezDiscovery } from './bluezDiscovery.ts';
 import type { BluezEvent } from './bluezEvents.ts';
+import type { BluezCounters, BluezScannerOptions } from './bluezScannerOptions.ts';
 import {
   BluezFailureError,
   adapterPoweredOff,
@@ -38,38 +38,13 @@ import {
   type BluezFailure,
 } from './bluezFailure.ts';
 import { bluezSignalOf } from './bluezSignals.ts';
+import { DiscoveryWatchdog, type WatchdogAction, type WatchdogReason } from './discoveryWatchdog.ts';
 import { DutyCycleTimer } from './dutyCycleTimer.ts';
 import { RetryBackoff } from './retryBackoff.ts';
 
-// The scanner's events are part of its interface: callers import them from here.
+// The scanner's events, options and counters are part of its interface: callers import them from here.
 export type { BluezEvent } from './bluezEvents.ts';
-
-export interface BluezScannerOptions {
-  /** BlueZ adapter name: hci0, hci1, ... */
-  adapter: string;
-  sensorId: string;
-  /** A connected bus to use (the caller owns it); by default the scanner opens the system bus itself. */
-  bus?: MessageBus;
-  /** Open this bus address instead of the system bus (a private bus in tests). */
-  busAddress?: string;
-  onObservation(o: Observation): void;
-  onEvent?(event: BluezEvent): void;
-  /** Injected so tests move a clock instead of sleeping. */
-  clock?: Clock;
-  /** Scan `scanSeconds` at the start of every `periodSeconds`; equal means continuous (the default). */
-  scan?: DutyCycle;
-  /** First retry delay after a failure, doubled each time up to `maxBackoffMs`. */
-  initialBackoffMs?: number;
-  maxBackoffMs?: number;
-}
-
-export interface BluezCounters {
-  /** BlueZ signals handled. */
-  signals: number;
-  observations: number;
-  /** Device updates that carried no RSSI heard in this scan (cached devices, off-phase updates). */
-  notHeard: number;
-}
+export type { BluezCounters, BluezScannerOptions } from './bluezScannerOptions.ts';
 
 const CONTINUOUS: DutyCycle = { scanSeconds: 60, periodSeconds: 60 };
 
@@ -90,7 +65,7 @@ type State = 'idle' | 'connecting' | 'running' | 'down' | 'stopped';
  * Events never carry an address; device names are escaped (see displayText.ts).
  */
 export class BluezScanner {
-  readonly counters: BluezCounters = { signals: 0, observations: 0, notHeard: 0 };
+  readonly counters: BluezCounters = { signals: 0, observations: 0, notHeard: 0, watchdogRestarts: 0 };
   private state: State = 'idle';
   /** Bumped on every failure and stop, so work started before it is dropped. */
   private generation = 0;
@@ -101,12 +76,15 @@ export class BluezScanner {
   /** Discovery calls, chained so they reach BlueZ in the order the duty cycle asked for them. */
   private discoveryCalls: Promise<void> = Promise.resolve();
   private downSince: number | undefined;
+  /** The watchdog is restarting discovery: the adapter's own signals about it are expected. */
+  private restarting = false;
   private readonly clock: Clock;
   private readonly cycle: DutyCycle;
   private readonly path: string;
   private readonly devices: BluezDeviceTable;
   private readonly phases: DutyCycleTimer;
   private readonly backoff: RetryBackoff;
+  private readonly watchdog: DiscoveryWatchdog;
 
   constructor(private readonly options: BluezScannerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -114,6 +92,11 @@ export class BluezScanner {
     this.path = adapterPath(options.adapter);
     this.devices = new BluezDeviceTable(this.path);
     this.phases = new DutyCycleTimer(this.clock, this.cycle, (scanning, at) => this.onPhase(scanning, at));
+    this.watchdog = new DiscoveryWatchdog({
+      clock: this.clock,
+      silenceSeconds: options.watchdogSeconds ?? 300,
+      onStall: (stall) => this.onStall(stall),
+    });
     this.backoff = new RetryBackoff(
       this.clock,
       options.initialBackoffMs ?? 1000,
@@ -142,6 +125,7 @@ export class BluezScanner {
     this.state = 'stopped';
     this.generation++;
     this.phases.stop();
+    this.watchdog.stop();
     this.backoff.cancel();
     await this.discoveryCalls;
     const connection = this.connection;
@@ -229,6 +213,7 @@ export class BluezScanner {
     this.generation++;
     this.state = 'down';
     this.phases.stop();
+    this.watchdog.stop();
     this.backoff.cancel();
     this.discovering = false;
     this.downSince ??= this.clock.now();
@@ -261,6 +246,7 @@ export class BluezScanner {
   private onPhase(scanning: boolean, at: number): void {
     // A new scan, or none: RSSIs from before do not say who is here now.
     this.devices.forgetRssi();
+    if (!scanning) this.watchdog.discoveryPaused();
     const generation = this.generation;
     this.enqueue(generation, scanning ? () => this.startDiscovery(at) : () => this.stopDiscovery(at));
   }
@@ -284,6 +270,7 @@ export class BluezScanner {
     if (connection === undefined) return;
     await startBluezDiscovery((message) => callOn(connection, message), this.options.adapter);
     this.discovering = true;
+    this.watchdog.discoveryStarted();
     this.emit({ type: 'discovery', active: true, at });
   }
 
@@ -293,6 +280,33 @@ export class BluezScanner {
     await stopBluezDiscovery((message) => callOn(connection, message), this.options.adapter);
     this.discovering = false;
     this.emit({ type: 'discovery', active: false, at });
+  }
+
+  // ---- watchdog ------------------------------------------------------------------------------
+
+  /** Discovery went silent or off by itself: restart it, or power the adapter off and on. */
+  private onStall(stall: { reason: WatchdogReason; action: WatchdogAction; silentSeconds: number }): void {
+    if (this.state !== 'running') return;
+    this.counters.watchdogRestarts++;
+    this.emit({ type: 'watchdog', ...stall });
+    const connection = this.connection;
+    if (connection === undefined) return;
+    this.enqueue(this.generation, async () => {
+      this.restarting = true;
+      try {
+        const scanning = this.phases.scanning;
+        await restartBluezDiscovery(
+          (m) => callOn(connection, m),
+          this.options.adapter,
+          stall.action,
+          scanning,
+        );
+        this.discovering = scanning;
+        if (scanning) this.watchdog.discoveryStarted();
+      } finally {
+        this.restarting = false;
+      }
+    });
   }
 
   // ---- signals -------------------------------------------------------------------------------
@@ -317,8 +331,10 @@ export class BluezScanner {
         this.onDeviceUpdate(this.devices.update(signal.path, signal.changed, signal.invalidated));
         break;
       case 'adapter-properties':
-        if (signal.changed.Powered === false && this.state === 'running')
-          this.fail(adapterPoweredOff(this.options.adapter));
+        if (this.restarting || this.state !== 'running') break;
+        if (signal.changed.Powered === false) this.fail(adapterPoweredOff(this.options.adapter));
+        else if (signal.changed.Discovering === false && this.discovering && this.phases.scanning)
+          this.watchdog.discoveryTurnedOff();
         break;
       case 'other':
         break;
@@ -363,6 +379,7 @@ export class BluezScanner {
       this.counters.notHeard++;
       return;
     }
+    this.watchdog.heard();
     const observation = observationOfBluezDevice(update.device, this.clock.now(), this.options.sensorId);
     if (observation === undefined) return;
     this.counters.observations++;

@@ -15,6 +15,7 @@ import './scannerCases/hearing.ts';
 import './scannerCases/dutyCycle.ts';
 import './scannerCases/midScanRecovery.ts';
 import './scannerCases/startupFailures.ts';
+import './scannerCases/watchdog.ts';
 import { ADAPTER_ADDRESS, CACHED, recorded, runOutput } from './scannerCases/scannerRig.ts';
 
 const { events: allEvents, lines: allLines, observations: allObservations } = runOutput;
