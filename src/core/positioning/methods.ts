@@ -49,10 +49,10 @@ export const METHOD_SUMMARIES: Readonly<Record<MethodName, string>> = {
   grid: 'maximum likelihood over a grid of the floor, one window at a time',
   'grid-filter': 'grid Bayes filter (HMM) over consecutive windows, path-loss radio map',
   'grid-smoother':
-    'grid-filter refined by the next window before publishing (one window late); no survey needed',
+    'grid-filter refined by the next 3 windows before publishing (fixed lag, 6 s late); no survey needed',
   knn: 'fingerprinting: k nearest survey points by RSSI vector',
   'survey-filter': 'grid Bayes filter over a radio map corrected by the survey',
-  'survey-smoother': 'survey-filter refined by the next window before publishing (one window late)',
+  'survey-smoother': 'survey-filter refined by the next 3 windows before publishing (fixed lag, 6 s late)',
 };
 
 export interface Method {
@@ -76,7 +76,7 @@ export interface MethodTuning {
   surveyShrinkage?: number;
   /** Neighbours for knn (default 5). */
   k?: number;
-  /** Windows the smoother waits for (default 1). */
+  /** Windows the smoothers wait for (default 3, see gridSmoother.ts). */
   lag?: number;
   /** What the grid filters publish: the belief's mean (default) or mode. */
   estimate?: 'mean' | 'mode';
