@@ -250,7 +250,8 @@ async function main(): Promise<void> {
         progress(
           `fold ${test.name}: calibrated on the other ${recordings.length - 1} tracks ` +
             `(shared n = ${c.n.toFixed(2)}, residual ${c.sigmaDb.toFixed(1)} dB, walking speed tuned to ` +
-            `${c.tuning?.speedSigma?.pathLoss ?? '-'} m/s path loss, ${c.tuning?.speedSigma?.survey ?? '-'} m/s survey)`,
+            `${c.tuning?.speedSigma?.pathLoss ?? '-'} m/s path loss, ${c.tuning?.speedSigma?.survey ?? '-'} m/s survey; ` +
+            `smoothers ${c.tuning?.smootherSpeedSigma?.pathLoss ?? '-'} / ${c.tuning?.smootherSpeedSigma?.survey ?? '-'} m/s)`,
         ),
     });
     results.set(setUp.key, result);

@@ -161,6 +161,7 @@ function roundTuning(t: SiteTuning): NonNullable<NonNullable<Site['calibration']
   if (t.radius90Scale)
     out.radius90Scale = Object.fromEntries(Object.entries(t.radius90Scale).map(([k, v]) => [k, round(v)]));
   if (t.speedSigma) out.speedSigma = { ...t.speedSigma };
+  if (t.smootherSpeedSigma) out.smootherSpeedSigma = { ...t.smootherSpeedSigma };
   return out;
 }
 
@@ -218,13 +219,12 @@ export function positioningSites(site: Site): { floor: string | undefined; site:
     if (tuning) {
       ps.tuning = {};
       if (tuning.radius90Scale) ps.tuning.radius90Scale = tuning.radius90Scale;
-      if (tuning.speedSigma) {
-        const { pathLoss, survey } = tuning.speedSigma;
-        ps.tuning.speedSigma = {
-          ...(pathLoss === undefined ? {} : { pathLoss }),
-          ...(survey === undefined ? {} : { survey }),
-        };
-      }
+      const perMap = (v: { pathLoss?: number | undefined; survey?: number | undefined }) => ({
+        ...(v.pathLoss === undefined ? {} : { pathLoss: v.pathLoss }),
+        ...(v.survey === undefined ? {} : { survey: v.survey }),
+      });
+      if (tuning.speedSigma) ps.tuning.speedSigma = perMap(tuning.speedSigma);
+      if (tuning.smootherSpeedSigma) ps.tuning.smootherSpeedSigma = perMap(tuning.smootherSpeedSigma);
     }
     if (site.pathLoss) {
       const { sigmaDb, ...model } = site.pathLoss;

@@ -57,6 +57,11 @@ const sensorSchema = z.strictObject({
 
 /** Corners `[x, y]` in metres, either winding; the last joins the first. */
 const ring = z.array(z.tuple([metres, metres])).min(3);
+/** Walking-speed spread, m/s, per radio map. */
+const speedSigmaSchema = z.strictObject({
+  pathLoss: z.number().positive().optional(),
+  survey: z.number().positive().optional(),
+});
 
 const floorSchema = z.strictObject({
   id: floorId,
@@ -120,12 +125,9 @@ const siteSchema = z.strictObject({
           /** Per method, spread -> radius holding the truth 9 times in 10. */
           radius90Scale: z.record(z.string(), z.number().positive()).optional(),
           /** Walking-speed spread of the grid filters, m/s, per radio map. */
-          speedSigma: z
-            .strictObject({
-              pathLoss: z.number().positive().optional(),
-              survey: z.number().positive().optional(),
-            })
-            .optional(),
+          speedSigma: speedSigmaSchema.optional(),
+          /** The same for the fixed-lag smoothers, tuned apart (absent: they take speedSigma). */
+          smootherSpeedSigma: speedSigmaSchema.optional(),
         })
         .optional(),
     })

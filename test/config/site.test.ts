@@ -287,12 +287,17 @@ describe('calibration and positioning views of a site', () => {
     const fit = fitPathLoss(samples, { minSamples: 3 });
     assert.ok(fit.ok);
     const tuned = applyCalibration(site, fit.result, {
-      tuning: { radius90Scale: { 'grid-filter': 1.23456, wnls: 2 }, speedSigma: { pathLoss: 0.5 } },
+      tuning: {
+        radius90Scale: { 'grid-filter': 1.23456, wnls: 2 },
+        speedSigma: { pathLoss: 0.5 },
+        smootherSpeedSigma: { survey: 0.35 },
+      },
     });
     assert.ok(validateSite(tuned).ok, 'the tuning block validates');
     assert.deepEqual(tuned.calibration?.tuning, {
       radius90Scale: { 'grid-filter': 1.235, wnls: 2 },
       speedSigma: { pathLoss: 0.5 },
+      smootherSpeedSigma: { survey: 0.35 },
     });
     assert.deepEqual(positioningSites(tuned)[0]!.site.tuning, tuned.calibration?.tuning);
   });

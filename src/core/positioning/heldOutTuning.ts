@@ -9,7 +9,8 @@ import type { ReadingWindow } from './readings.ts';
  * What a calibration can learn about the methods themselves, honestly: hold out each of its
  * recordings in turn, calibrate on the others, position the held-out one with every method and
  * compare with its truth. From those held-out errors it picks the grid filters' walking-speed
- * spread (per radio map, by the lowest mean error among a few plausible speeds) and measures
+ * spread (per radio map, for the filters and for the fixed-lag smoothers apart, by the lowest
+ * mean error among a few plausible speeds) and measures
  * each method's factor from spread to a radius that holds the truth 9 times in 10. Nothing here
  * ever sees a recording that the figures are later judged on.
  */
@@ -81,25 +82,33 @@ export function tuneOnRecordings(
   });
   if (samples.size === 0) return undefined;
 
-  // Each map's speed: the lowest mean held-out error of its filter and smoother together.
-  const speedSigma: { pathLoss?: number; survey?: number } = {};
-  for (const family of ['pathLoss', 'survey'] as const) {
-    const judges = Object.entries(SPEED_TUNED)
-      .filter(([, f]) => f === family)
-      .map(([name]) => samples.get(name));
+  // Each tuned method's speed: its lowest mean held-out error. A smoother sees a few windows
+  // ahead and prefers a slower walk than its filter, which answers at once.
+  const speedOf = new Map<string, number>();
+  for (const name of Object.keys(SPEED_TUNED)) {
+    const byKey = samples.get(name);
     let best: { v: number; mean: number } | undefined;
     for (const v of SPEED_CANDIDATES) {
-      const list = judges.flatMap((byKey) => byKey?.get(String(v)) ?? []);
+      const list = byKey?.get(String(v)) ?? [];
       if (list.length === 0) continue;
       const mean = list.reduce((a, s) => a + s.error, 0) / list.length;
       if (!best || mean < best.mean) best = { v, mean };
     }
-    if (best) speedSigma[family] = best.v;
+    if (best) speedOf.set(name, best.v);
   }
+  const pick = (filter: MethodName, smoother: MethodName, family: 'pathLoss' | 'survey') => {
+    const f = speedOf.get(filter);
+    const s = speedOf.get(smoother);
+    if (f !== undefined) speedSigma[family] = f;
+    if (s !== undefined) smootherSpeedSigma[family] = s;
+  };
+  const speedSigma: { pathLoss?: number; survey?: number } = {};
+  const smootherSpeedSigma: { pathLoss?: number; survey?: number } = {};
+  pick('grid-filter', 'grid-smoother', 'pathLoss');
+  pick('survey-filter', 'survey-smoother', 'survey');
   const scales: Record<string, number> = {};
   for (const [name, byKey] of samples) {
-    const family = SPEED_TUNED[name as MethodName];
-    const speed = family ? speedSigma[family] : undefined;
+    const speed = speedOf.get(name);
     // Recordings too short to tune the speed ran at the default; their errors count too.
     const list = [
       ...(byKey.get('default') ?? []),
@@ -108,5 +117,9 @@ export function tuneOnRecordings(
     const scale = radius90Scale(list);
     if (scale !== undefined) scales[name] = scale;
   }
-  return { radius90Scale: scales, speedSigma };
+  return {
+    radius90Scale: scales,
+    speedSigma,
+    ...(Object.keys(smootherSpeedSigma).length > 0 ? { smootherSpeedSigma } : {}),
+  };
 }

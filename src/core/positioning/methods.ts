@@ -129,8 +129,11 @@ function positionerFor(
 ): Positioner {
   const estimate = tuning.estimate === undefined ? {} : { estimate: tuning.estimate };
   const lag = tuning.lag === undefined ? {} : { lag: tuning.lag };
-  const speed = (family: 'pathLoss' | 'survey') => {
-    const v = tuning.speedSigma ?? site.tuning?.speedSigma?.[family];
+  const speed = (family: 'pathLoss' | 'survey', smoother = false) => {
+    const v =
+      tuning.speedSigma ??
+      (smoother ? site.tuning?.smootherSpeedSigma?.[family] : undefined) ??
+      site.tuning?.speedSigma?.[family];
     return v === undefined ? {} : { speedSigma: v };
   };
   switch (name) {
@@ -147,13 +150,13 @@ function positionerFor(
     case 'grid-filter':
       return createGridFilter(maps.pathLoss(), name, { ...speed('pathLoss'), ...estimate });
     case 'grid-smoother':
-      return createGridSmoother(maps.pathLoss(), name, { ...speed('pathLoss'), ...estimate, ...lag });
+      return createGridSmoother(maps.pathLoss(), name, { ...speed('pathLoss', true), ...estimate, ...lag });
     case 'knn':
       return createFingerprintSolver(site.survey!, name, tuning.k === undefined ? {} : { k: tuning.k });
     case 'survey-filter':
       return createGridFilter(maps.survey(), name, { ...speed('survey'), ...estimate });
     case 'survey-smoother':
-      return createGridSmoother(maps.survey(), name, { ...speed('survey'), ...estimate, ...lag });
+      return createGridSmoother(maps.survey(), name, { ...speed('survey', true), ...estimate, ...lag });
   }
 }
 

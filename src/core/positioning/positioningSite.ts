@@ -55,6 +55,11 @@ export interface SiteTuning {
   radius90Scale?: Readonly<Record<string, number>>;
   /** Walking-speed spread of the grid filters, m/s, over the path-loss map and over the survey-corrected one. */
   speedSigma?: { pathLoss?: number; survey?: number };
+  /**
+   * The same for the fixed-lag smoothers, tuned on their own: looking a few windows ahead, they do
+   * best with a slower walk than the filters (without it, the smoothers take `speedSigma`).
+   */
+  smootherSpeedSigma?: { pathLoss?: number; survey?: number };
 }
 
 export const DEFAULT_SIGMA_DB = 4;

@@ -111,6 +111,9 @@ describe('tuning on held-out recordings, real excerpts', () => {
       assert.ok(k > 0 && k < 20, `${name}: ${k}`);
     assert.ok(SPEED_CANDIDATES.includes(tuning.speedSigma!.pathLoss!));
     assert.ok(SPEED_CANDIDATES.includes(tuning.speedSigma!.survey!));
+    // The smoothers get their own speed, and build with it (the filters keep theirs).
+    assert.ok(SPEED_CANDIDATES.includes(tuning.smootherSpeedSigma!.pathLoss!));
+    assert.ok(SPEED_CANDIDATES.includes(tuning.smootherSpeedSigma!.survey!));
     // A site carrying the tuning: every method publishes its spread times its learned factor.
     const inner = calibrateRecordings(site, [recordings[0]!], { tune: false });
     assert.ok(inner.ok);
@@ -120,6 +123,21 @@ describe('tuning on held-out recordings, real excerpts', () => {
       for (const f of locateWindows(recordings[1]!.windows, fitted, m))
         if (f.solution.ok) assert.ok(f.solution.radius90 === f.solution.spread! * m.radius90Scale, m.name);
     }
+  });
+
+  it('the smoothers walk at their own tuned speed, the filters at theirs', () => {
+    const inner = calibrateRecordings(site, [recordings[0]!], { tune: false });
+    assert.ok(inner.ok);
+    const base = calibratedSite(site, inner.calibration);
+    const xs = (tuning: PositioningSite['tuning'], name: 'survey-filter' | 'survey-smoother') => {
+      const m = createMethods({ ...base, ...(tuning ? { tuning } : {}) }, [name]).methods[0]!;
+      return locateWindows(recordings[1]!.windows, base, m).map((f) => (f.solution.ok ? f.solution.x : NaN));
+    };
+    const shared = { speedSigma: { survey: 1 } };
+    const split = { speedSigma: { survey: 1 }, smootherSpeedSigma: { survey: 0.35 } };
+    assert.deepEqual(xs(split, 'survey-filter'), xs(shared, 'survey-filter'));
+    assert.notDeepEqual(xs(split, 'survey-smoother'), xs(shared, 'survey-smoother'));
+    assert.deepEqual(xs(split, 'survey-smoother'), xs({ speedSigma: { survey: 0.35 } }, 'survey-smoother'));
   });
 
   it('gives the same answer twice, and nothing from one recording or with tuning off', () => {
@@ -138,6 +156,7 @@ describe('tuning on held-out recordings, real excerpts', () => {
     const c = calibrateRecordings(site, short);
     assert.ok(c.ok && c.calibration.tuning);
     assert.deepEqual(c.calibration.tuning.speedSigma, {});
+    assert.equal(c.calibration.tuning.smootherSpeedSigma, undefined);
     assert.ok(c.calibration.tuning.radius90Scale!['grid-filter']! > 0);
   });
 });
