@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createGridFilter } from '../../../src/core/positioning/gridFilter.ts';
-import { createGridSmoother } from '../../../src/core/positioning/gridSmoother.ts';
+import { DEFAULT_SMOOTHER_LAG, createGridSmoother } from '../../../src/core/positioning/gridSmoother.ts';
 import { createKalmanTracker } from '../../../src/core/positioning/kalman.ts';
 import { createMethods } from '../../../src/core/positioning/methods.ts';
 import { locateWindows } from '../../../src/core/positioning/locate.ts';
@@ -156,6 +156,24 @@ describe('trackers over gaps and silence', () => {
     assert.deepEqual(
       s.flush(r2.state).map((r) => r.t),
       [inputs[2]!.t],
+    );
+  });
+
+  it('by default the smoother holds each fix for DEFAULT_SMOOTHER_LAG (3) windows', () => {
+    const s = createGridSmoother(map);
+    assert.equal(s.lag, DEFAULT_SMOOTHER_LAG);
+    assert.equal(DEFAULT_SMOOTHER_LAG, 3);
+    const inputs = walkInputs(5);
+    let state: Parameters<typeof s.step>[0];
+    const releasedAt = inputs.map((input) => {
+      const r = s.step(state, input);
+      state = r.state;
+      return r.released.map((x) => x.t);
+    });
+    assert.deepEqual(releasedAt, [[], [], [], [inputs[0]!.t], [inputs[1]!.t]]);
+    assert.deepEqual(
+      s.flush(state).map((r) => r.t),
+      inputs.slice(2).map((i) => i.t),
     );
   });
 
