@@ -11,7 +11,7 @@ import { storeContract } from './storeContract.ts';
 const dir = mkdtempSync(join(tmpdir(), 'airtrace-sqlite-'));
 let n = 0;
 
-storeContract('SQLite', async () => new SqliteStore(join(dir, `contract-${n++}.db`)));
+storeContract('SQLite', async (options) => new SqliteStore(join(dir, `contract-${n++}.db`), options));
 
 test('SQLite: the file is in WAL mode and migrations are recorded once', async () => {
   const path = join(dir, 'wal.db');

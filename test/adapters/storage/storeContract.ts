@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
-import type { Store } from '../../../src/adapters/storage/store.ts';
+import { rollupContract, type OpenStore } from './rollupContract.ts';
 
-/** One suite, every Store implementation (as MQTT.js tests its stores). */
-export function storeContract(name: string, open: () => Promise<Store>): void {
+/** One suite, every Store implementation (as MQTT.js tests its stores); the rollup cases are in their own file. */
+export function storeContract(name: string, open: OpenStore): void {
+  rollupContract(name, open);
+
   const device = (id: string, rssis: number[], extra: Partial<DeviceWindow> = {}): DeviceWindow => {
     const mean = rssis.reduce((a, b) => a + b, 0) / rssis.length;
     return {

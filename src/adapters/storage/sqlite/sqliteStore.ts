@@ -6,7 +6,13 @@ import type {
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
+  DwellRow,
+  PruneResult,
+  RetentionPlan,
   RetentionResult,
+  RollupResolution,
+  RollupRow,
+  SensorHourRow,
   SightingRow,
   Store,
   StoreTotals,
@@ -27,6 +33,19 @@ import {
   type WindowColumns,
 } from '../rowMapping.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
+import {
+  pruneSqlite,
+  readDwellDays,
+  readRollups,
+  readSensorHours,
+  recordedCalendar,
+} from './sqliteHistory.ts';
+import { SqliteRollups } from './sqliteRollups.ts';
+
+export interface SqliteStoreOptions {
+  /** IANA time zone of the rollups' hours and days on first open (default UTC); recorded and kept after. */
+  timeZone?: string;
+}
 
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
   lastSeen: 'last_seen',
@@ -68,14 +87,20 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly writeTx: (parts: readonly WindowSummary[]) => WriteResult;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rollups_: SqliteRollups;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
+    this.rollups_ = new SqliteRollups(this.db, recordedCalendar(this.db, options.timeZone));
     this.writeTx = this.db.transaction((parts: readonly WindowSummary[]) => this.writeParts(parts));
+  }
+
+  get timeZone(): string {
+    return this.rollups_.calendar.timeZone;
   }
 
   /** Compiles each SQL text once: ingest runs the same few statements for every device of every window. */
@@ -175,6 +200,8 @@ export class SqliteStore implements Store {
       }
     }
 
+    const before = this.sql(`${WINDOWS_WITH_PEOPLE} WHERE w.window_start = ?`).get(windowStart) as
+      WindowDbRow | undefined;
     const windowMinutes = (parts[0]!.windowEnd - windowStart) / 60;
     for (const [key, sightings] of byDevice) {
       const { medium, deviceId } = sightings[0]!;
@@ -192,6 +219,19 @@ export class SqliteStore implements Store {
 
     this.refreshWindowRow(windowStart, parts[0]!.windowEnd);
     const row = this.sql(`${WINDOWS_WITH_PEOPLE} WHERE w.window_start = ?`).get(windowStart) as WindowDbRow;
+    const counts = (w: WindowDbRow) => ({
+      wifi: w.wifi_devices,
+      ble: w.bluetooth_devices,
+      both: w.both_devices,
+    });
+    this.rollups_.recordWindow({
+      windowStart,
+      windowEnd: parts[0]!.windowEnd,
+      fresh,
+      alreadyCounted,
+      before: before === undefined ? undefined : counts(before),
+      after: counts(row),
+    });
     return { stored: fresh.length, duplicates: parts.length - fresh.length, window: decodeWindow(row) };
   }
 
@@ -336,6 +376,7 @@ export class SqliteStore implements Store {
       this.sql('DELETE FROM sensor_windows WHERE window_start < ?').run(t);
       this.sql('DELETE FROM estimates WHERE window_start < ?').run(t);
       this.sql('DELETE FROM positions WHERE t < ?').run(t);
+      this.sql('DELETE FROM device_days WHERE day_start < ?').run(t);
       return { windows, sightings };
     })();
   }
@@ -358,7 +399,24 @@ export class SqliteStore implements Store {
           r.final ? 1 : 0,
         );
       }
+      this.rollups_.recordEstimates(rows);
     })();
+  }
+
+  async rollups(resolution: RollupResolution, from: number, to: number, zone = ''): Promise<RollupRow[]> {
+    return readRollups(this.db, resolution, from, to, zone);
+  }
+
+  async dwellDays(from: number, to: number, zone = ''): Promise<DwellRow[]> {
+    return readDwellDays(this.db, from, to, zone);
+  }
+
+  async sensorHours(from: number, to: number): Promise<SensorHourRow[]> {
+    return readSensorHours(this.db, from, to);
+  }
+
+  prune(plan: RetentionPlan): Promise<PruneResult> {
+    return pruneSqlite(this.db, plan);
   }
 
   async writePositions(fixes: readonly LiveFix[]): Promise<void> {
