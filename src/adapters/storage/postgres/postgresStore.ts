@@ -6,7 +6,13 @@ import type {
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
+  DwellRow,
+  PruneResult,
+  RetentionPlan,
   RetentionResult,
+  RollupResolution,
+  RollupRow,
+  SensorHourRow,
   SightingRow,
   Store,
   StoreTotals,
@@ -27,6 +33,15 @@ import {
   type WindowColumns,
 } from '../rowMapping.ts';
 import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import {
+  prunePostgres,
+  readDwellDays,
+  readRollups,
+  readSensorHours,
+  recordedCalendar,
+} from './postgresHistory.ts';
+import { PostgresRollups } from './postgresRollups.ts';
+import { TimePartitions } from './timePartitions.ts';
 
 /** Text columns sort by code point, as SQLite's BINARY collation does, whatever the database's locale. */
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
@@ -55,6 +70,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Where connection errors of idle pool clients are reported. */
   log?: (line: string) => void;
+  /** IANA time zone of the rollups' hours and days on first open (default UTC); recorded and kept after. */
+  timeZone?: string;
 }
 
 interface SightingDbRow {
@@ -192,6 +209,8 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
   private ready: Promise<void> | undefined;
+  private history: { rollups: PostgresRollups; partitions: TimePartitions } | undefined;
+  private readonly requestedTimeZone: string | undefined;
 
   constructor(connectionString: string, options: PostgresStoreOptions = {}) {
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
@@ -200,6 +219,7 @@ export class PostgresStore implements Store {
       );
     }
     this.schema = options.schema;
+    this.requestedTimeZone = options.timeZone;
     this.pool = new pg.Pool({
       connectionString,
       // bigint counters come back as numbers (exact below 2^53), not strings.
@@ -264,7 +284,22 @@ export class PostgresStore implements Store {
           Date.now() / 1000,
         ]);
       }
+      const calendar = await recordedCalendar(client, this.requestedTimeZone);
+      this.history = {
+        rollups: new PostgresRollups(calendar),
+        partitions: new TimePartitions(this.pool, calendar, `partition:${this.schema ?? ''}`),
+      };
     });
+  }
+
+  /** The rollups and partitions, once migrations have run. */
+  private async historyParts(): Promise<{ rollups: PostgresRollups; partitions: TimePartitions }> {
+    await this.init();
+    return this.history!;
+  }
+
+  get timeZone(): string {
+    return this.history?.rollups.calendar.timeZone ?? this.requestedTimeZone ?? 'UTC';
   }
 
   /** Runs `work` in one transaction, retrying it whole after a deadlock or serialization failure. */
@@ -295,7 +330,7 @@ export class PostgresStore implements Store {
     if (parts.some((p) => p.windowStart !== windowStart)) {
       throw new RangeError('writeWindow parts must share one window start');
     }
-    await this.init();
+    await (await this.historyParts()).partitions.ensure('sightings', [windowStart]);
     // A sensor twice in one batch is a redelivery too: the first copy wins, as in SQLite.
     const unique = new Map<string, WindowSummary>();
     for (const part of parts) if (!unique.has(part.sensorId)) unique.set(part.sensorId, part);
@@ -416,7 +451,29 @@ export class PostgresStore implements Store {
         );
       }
     }
-    return this.writeRows(client, parts, folded, windowDelta(parts, before));
+    const delta = windowDelta(parts, before);
+    const row = await this.writeRows(client, parts, folded, delta);
+    const firstSeen = new Map<string, number>();
+    for (const medium of ['wifi', 'ble'] as const)
+      for (const r of folded[medium]) firstSeen.set(`${medium} ${r.deviceId}`, r.firstSeen);
+    const counts = (w: WindowRow) => ({ wifi: w.wifiDevices, ble: w.bluetoothDevices, both: w.bothDevices });
+    const newWindow = row.sensors === delta.sensors;
+    await this.history!.rollups.recordWindow(client, {
+      windowStart,
+      windowEnd,
+      fresh: parts,
+      countedInWindow: alreadyCounted,
+      firstSeen: (medium, id) => firstSeen.get(`${medium} ${id}`)!,
+      before: newWindow
+        ? undefined
+        : {
+            wifi: row.wifiDevices - delta.wifiDevices,
+            ble: row.bluetoothDevices - delta.bluetoothDevices,
+            both: row.bothDevices - delta.bothDevices,
+          },
+      after: counts(row),
+    });
+    return row;
   }
 
   /** Sightings, both device tables and the window row in one statement: every row set goes in as arrays. */
@@ -609,35 +666,58 @@ export class PostgresStore implements Store {
       await client.query('DELETE FROM sensor_windows WHERE window_start < $1', [t]);
       await client.query('DELETE FROM estimates WHERE window_start < $1', [t]);
       await client.query('DELETE FROM positions WHERE t < $1', [t]);
+      await client.query('DELETE FROM device_days WHERE day_start < $1', [t]);
       return { windows: windows.rowCount ?? 0, sightings: sightings.rowCount ?? 0 };
     });
   }
 
   async writeEstimates(rows: readonly WindowPeople[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.init();
-    await this.pool.query(
-      `INSERT INTO estimates (window_start, window_end, devices, randomized_devices, estimate, low, high, final)
+    const { rollups } = await this.historyParts();
+    await this.transaction(async (client) => {
+      await client.query(
+        `INSERT INTO estimates (window_start, window_end, devices, randomized_devices, estimate, low, high, final)
        SELECT * FROM unnest($1::float8[], $2::float8[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::bool[])
        ON CONFLICT (window_start) DO UPDATE SET window_end = excluded.window_end, devices = excluded.devices,
          randomized_devices = excluded.randomized_devices, estimate = excluded.estimate, low = excluded.low,
          high = excluded.high, final = excluded.final`,
-      [
-        rows.map((r) => r.windowStart),
-        rows.map((r) => r.windowEnd),
-        rows.map((r) => r.devices),
-        rows.map((r) => r.randomizedDevices),
-        rows.map((r) => r.estimate),
-        rows.map((r) => r.low),
-        rows.map((r) => r.high),
-        rows.map((r) => r.final),
-      ],
-    );
+        [
+          rows.map((r) => r.windowStart),
+          rows.map((r) => r.windowEnd),
+          rows.map((r) => r.devices),
+          rows.map((r) => r.randomizedDevices),
+          rows.map((r) => r.estimate),
+          rows.map((r) => r.low),
+          rows.map((r) => r.high),
+          rows.map((r) => r.final),
+        ],
+      );
+      await rollups.recordEstimates(client, rows);
+    });
+  }
+
+  async rollups(resolution: RollupResolution, from: number, to: number, zone = ''): Promise<RollupRow[]> {
+    await this.init();
+    return readRollups(this.pool, resolution, from, to, zone);
+  }
+
+  async dwellDays(from: number, to: number, zone = ''): Promise<DwellRow[]> {
+    await this.init();
+    return readDwellDays(this.pool, from, to, zone);
+  }
+
+  async sensorHours(from: number, to: number): Promise<SensorHourRow[]> {
+    await this.init();
+    return readSensorHours(this.pool, from, to);
+  }
+
+  async prune(plan: RetentionPlan): Promise<PruneResult> {
+    return prunePostgres(this.pool, (await this.historyParts()).partitions, plan);
   }
 
   async writePositions(fixes: readonly LiveFix[]): Promise<void> {
     if (fixes.length === 0) return;
-    await this.init();
+    await (await this.historyParts()).partitions.ensure('positions', new Set(fixes.map((f) => f.t)));
     await this.pool.query(
       `INSERT INTO positions (t, device_id, medium, x, y, uncertainty, sensors, method)
        SELECT * FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[], $8::text[])
