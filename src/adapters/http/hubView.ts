@@ -13,7 +13,15 @@ export interface HubView {
   /** Reading only: the API never writes to the store. */
   readonly store: Pick<
     Store,
-    'windows' | 'latestWindow' | 'devices' | 'totals' | 'positions' | 'rollups' | 'dwellDays' | 'sensorHours'
+    | 'windows'
+    | 'latestWindow'
+    | 'devices'
+    | 'totals'
+    | 'positions'
+    | 'rollups'
+    | 'dwellDays'
+    | 'sensorHours'
+    | 'timeZone'
   >;
   /** Resolves once every window received so far is written (or failed): readers see current data. */
   settled(): Promise<void>;
