@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { DeviceWindow, Medium, WindowSummary } from '../../../src/core/model.ts';
 import type { Store, WindowPeople } from '../../../src/adapters/storage/store.ts';
 import { createCalendar } from '../../../src/core/history/calendar.ts';
-import { recomputeRollups, roundPeople } from './rollupOracle.ts';
+import { deviceTotalsOf, recomputeDeviceTotals, recomputeRollups, roundPeople } from './rollupOracle.ts';
 
 /** Opens a fresh store whose rollups use this time zone. */
 export type OpenStore = (options?: { timeZone?: string }) => Promise<Store>;
@@ -118,6 +118,14 @@ export function rollupContract(name: string, open: OpenStore): void {
       assert.deepEqual(roundPeople(hours), roundPeople(expected.hours));
       assert.deepEqual(roundPeople(days), roundPeople(expected.days));
       assert.deepEqual(await store.dwellDays(-1e12, 1e12), expected.dwell);
+      // The summary's device totals, kept at ingest, equal a count of the device rows.
+      assert.deepEqual(await deviceTotalsOf(store), await recomputeDeviceTotals(store));
+      assert.equal(
+        (await store.totals()).windows,
+        expected.hours.reduce((a, h) => a + h.windows, 0),
+      );
+      await store.resetMinutes();
+      assert.deepEqual(await deviceTotalsOf(store), await recomputeDeviceTotals(store));
       // Hours make up their days, the 25-hour day of the clock change too.
       const calendar = createCalendar('Europe/Prague');
       assert.ok(
@@ -299,6 +307,7 @@ export function rollupContract(name: string, open: OpenStore): void {
           'devices not seen since the cut are gone',
         );
       }
+      assert.deepEqual(await deviceTotalsOf(store), await recomputeDeviceTotals(store));
       // A sensor redelivering a window whose raw rows are gone: recognised by its claim, nothing counted twice.
       const old = parts.find((p) => p.windowStart < cut)!;
       assert.deepEqual(await store.writeWindow([old]), { stored: 0, duplicates: 1 });

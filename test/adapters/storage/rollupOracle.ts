@@ -171,3 +171,30 @@ export function roundPeople(rows: RollupRow[]): RollupRow[] {
           },
   }));
 }
+
+/** The device figures of `totals()` recomputed from the device rows themselves. */
+export async function recomputeDeviceTotals(store: Store) {
+  const wifi = (await store.devices({ medium: 'wifi', limit: 1e9 })).rows;
+  const ble = (await store.devices({ medium: 'ble', limit: 1e9 })).rows;
+  const all = [...wifi, ...ble];
+  const stays = wifi.filter((d) => !d.randomized && d.windowsSeen >= 2);
+  const r = (x: number) => Math.round(x * 1e9) / 1e9;
+  return {
+    wifiDevices: wifi.length,
+    bluetoothDevices: ble.length,
+    averageMinutesSpent: all.length === 0 ? 0 : r(all.reduce((a, d) => a + d.minutesSpent, 0) / all.length),
+    meanStayMinutes:
+      stays.length === 0 ? null : r(stays.reduce((a, d) => a + d.minutesSpent, 0) / stays.length),
+  };
+}
+
+export async function deviceTotalsOf(store: Store) {
+  const t = await store.totals();
+  const r = (x: number) => Math.round(x * 1e9) / 1e9;
+  return {
+    wifiDevices: t.wifiDevices,
+    bluetoothDevices: t.bluetoothDevices,
+    averageMinutesSpent: r(t.averageMinutesSpent),
+    meanStayMinutes: t.meanStayMinutes === null ? null : r(t.meanStayMinutes),
+  };
+}

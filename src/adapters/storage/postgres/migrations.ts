@@ -98,6 +98,18 @@ function partitionByTime(
       END $$;`;
 }
 
+/**
+ * The device tables' totals recomputed from their rows (migration, reset, retention); ingest keeps
+ * them up to date in between. Mean stay: fixed Wi-Fi addresses seen in two windows or more.
+ */
+export const DEVICE_TOTALS_REFRESH = `
+      DELETE FROM device_totals;
+      INSERT INTO device_totals (medium, devices, minutes, stay_devices, stay_minutes)
+        SELECT 'wifi', COUNT(*), COALESCE(SUM(minutes_spent), 0),
+          COUNT(*) FILTER (WHERE NOT randomized AND windows_seen >= 2),
+          COALESCE(SUM(minutes_spent) FILTER (WHERE NOT randomized AND windows_seen >= 2), 0) FROM wifi
+        UNION ALL SELECT 'ble', COUNT(*), COALESCE(SUM(minutes_spent), 0), 0, 0 FROM bluetooth;`;
+
 export const POSTGRES_MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
   {
     id: 1,
@@ -232,6 +244,14 @@ export const POSTGRES_MIGRATIONS: readonly { id: number; name: string; sql: stri
       );
       CREATE INDEX device_days_day ON device_days (day_start);
       CREATE TABLE history_settings (key text PRIMARY KEY, value text NOT NULL);
+      CREATE TABLE device_totals (
+        medium text PRIMARY KEY,
+        devices bigint NOT NULL,
+        minutes double precision NOT NULL,
+        stay_devices bigint NOT NULL,
+        stay_minutes double precision NOT NULL
+      );
+      ${DEVICE_TOTALS_REFRESH}
       ${partitionByTime('sightings', 'window_start', 'window_start, sensor_id, medium, device_id', [
         ['sightings_device', 'device_id, window_start'],
         ['sightings_window_device', 'window_start, device_id, medium, randomized'],

@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { createCalendar, type Calendar } from '../../../core/history/calendar.ts';
+import { DEVICE_TOTALS_REFRESH } from './migrations.ts';
 import type {
+  StoreTotals,
   DwellRow,
   PruneResult,
   RetentionPlan,
@@ -98,5 +100,50 @@ export async function prunePostgres(
   const devices =
     (await count('DELETE FROM wifi WHERE last_seen < $1', plan.devicesBefore)) +
     (await count('DELETE FROM bluetooth WHERE last_seen < $1', plan.devicesBefore));
+  // Recounted rather than subtracted: also mends any drift. A writer's increment committed while
+  // this runs is recounted too (the refresh reads the tables as they are when it starts).
+  if (devices > 0) await pool.query(DEVICE_TOTALS_REFRESH);
   return { windows, sightings, positions, deviceDays, claims, devices };
+}
+
+/**
+ * The summary's totals from the running device totals and the day rollups: a few rows, however
+ * long the history and however many rotating addresses the device tables hold. Person-minutes and
+ * windows count the whole history (rollups are kept forever); first and last window are the raw
+ * windows still kept.
+ */
+export async function readTotals(pool: pg.Pool): Promise<StoreTotals> {
+  const { rows } = await pool.query<{
+    wifi: number | null;
+    ble: number | null;
+    minutes: number | null;
+    stay_devices: number | null;
+    stay_minutes: number | null;
+    windows: number;
+    pm: number | null;
+    first: number | null;
+    last: number | null;
+  }>({
+    name: 'airtrace-totals',
+    text: `SELECT (SELECT devices FROM device_totals WHERE medium = 'wifi') AS wifi,
+        (SELECT devices FROM device_totals WHERE medium = 'ble') AS ble,
+        (SELECT SUM(minutes) FROM device_totals) AS minutes,
+        (SELECT stay_devices FROM device_totals WHERE medium = 'wifi') AS stay_devices,
+        (SELECT stay_minutes FROM device_totals WHERE medium = 'wifi') AS stay_minutes,
+        h.windows, h.pm, (SELECT MIN(window_start) FROM windows) AS first, (SELECT MAX(window_start) FROM windows) AS last
+      FROM (SELECT COALESCE(SUM(windows), 0)::int8 AS windows,
+        SUM(person_minutes) FILTER (WHERE est_windows > 0) AS pm FROM rollup_days WHERE zone = '') AS h`,
+  });
+  const r = rows[0]!;
+  const count = (r.wifi ?? 0) + (r.ble ?? 0);
+  return {
+    wifiDevices: r.wifi ?? 0,
+    bluetoothDevices: r.ble ?? 0,
+    windows: r.windows,
+    averageMinutesSpent: count === 0 ? 0 : (r.minutes ?? 0) / count,
+    firstWindow: r.first,
+    lastWindow: r.last,
+    personMinutes: r.pm,
+    meanStayMinutes: !r.stay_devices ? null : r.stay_minutes! / r.stay_devices,
+  };
 }

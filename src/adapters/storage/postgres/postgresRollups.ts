@@ -11,6 +11,8 @@ import {
   type RollupDevice,
   type WindowCounts,
 } from '../../../core/history/windowRollup.ts';
+import { deviceTotalsDelta } from '../../../core/history/deviceTotals.ts';
+import type { DeviceRecord } from '../../../core/occupancy/deviceLedger.ts';
 import type { WindowPeople } from '../store.ts';
 import { ADDED_COLUMNS, MAX_COLUMNS, PEOPLE_COLUMNS } from '../rollupMapping.ts';
 
@@ -24,6 +26,8 @@ export interface StoredWindow {
   firstSeen: (medium: Medium, deviceId: string) => number;
   before: WindowCounts | undefined;
   after: WindowCounts;
+  /** Each device row this write folded, before (undefined: new) and after. */
+  folds: readonly { before: DeviceRecord | undefined; after: DeviceRecord }[];
 }
 
 interface DeviceDayDbRow {
@@ -142,6 +146,7 @@ export class PostgresRollups {
       }
     }
     const dwell = mergeDwell(changes.dwell);
+    const totals = deviceTotalsDelta(w.folds);
     const n = BUCKET_COLUMNS.length + 1;
     const at = 2 * n + 1;
     await client.query({
@@ -168,7 +173,15 @@ export class PostgresRollups {
         flipped AS (
           UPDATE rollup_days AS r SET new_devices = r.new_devices - f.n, returning_devices = r.returning_devices + f.n
           FROM unnest($${at + 18}::float8[], $${at + 19}::int8[]) AS f(start, n)
-          WHERE r.start = f.start AND r.zone = '')
+          WHERE r.start = f.start AND r.zone = ''),
+        totals_added AS (
+          INSERT INTO device_totals (medium, devices, minutes, stay_devices, stay_minutes)
+          SELECT * FROM unnest($${at + 20}::text[], $${at + 21}::int8[], $${at + 22}::float8[], $${at + 23}::int8[],
+            $${at + 24}::float8[])
+          ON CONFLICT (medium) DO UPDATE SET devices = device_totals.devices + excluded.devices,
+            minutes = device_totals.minutes + excluded.minutes,
+            stay_devices = device_totals.stay_devices + excluded.stay_devices,
+            stay_minutes = device_totals.stay_minutes + excluded.stay_minutes)
         SELECT 1`,
       values: [
         ...bucketValues(changes.hour),
@@ -193,6 +206,11 @@ export class PostgresRollups {
         changes.sensorHours.map((s) => s.frames),
         [...flips.keys()],
         [...flips.values()],
+        totals.map((t) => t.medium),
+        totals.map((t) => t.devices),
+        totals.map((t) => t.minutes),
+        totals.map((t) => t.stayDevices),
+        totals.map((t) => t.stayMinutes),
       ],
     });
   }

@@ -32,12 +32,13 @@ import {
   type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
-import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { DEVICE_TOTALS_REFRESH, POSTGRES_MIGRATIONS } from './migrations.ts';
 import {
   prunePostgres,
   readDwellDays,
   readRollups,
   readSensorHours,
+  readTotals,
   recordedCalendar,
 } from './postgresHistory.ts';
 import { PostgresRollups } from './postgresRollups.ts';
@@ -438,17 +439,14 @@ export class PostgresStore implements Store {
 
     const windowMinutes = (windowEnd - windowStart) / 60;
     const folded: Record<Medium, DeviceRecord[]> = { wifi: [], ble: [] };
+    const folds: { before: DeviceRecord | undefined; after: DeviceRecord }[] = [];
     for (const medium of ['wifi', 'ble'] as const) {
       for (const [deviceId, sightings] of byDevice[medium]) {
         const row = rows[medium].get(deviceId);
-        folded[medium].push(
-          foldDeviceWindow(
-            row === undefined ? undefined : toDeviceRecord(row, medium),
-            sightings,
-            windowMinutes,
-            alreadyCounted(medium, deviceId),
-          ),
-        );
+        const existing = row === undefined ? undefined : toDeviceRecord(row, medium);
+        const record = foldDeviceWindow(existing, sightings, windowMinutes, alreadyCounted(medium, deviceId));
+        folded[medium].push(record);
+        folds.push({ before: existing, after: record });
       }
     }
     const delta = windowDelta(parts, before);
@@ -472,6 +470,7 @@ export class PostgresStore implements Store {
             both: row.bothDevices - delta.bothDevices,
           },
       after: counts(row),
+      folds,
     });
     return row;
   }
@@ -618,35 +617,7 @@ export class PostgresStore implements Store {
 
   async totals(): Promise<StoreTotals> {
     await this.init();
-    const { rows } = await this.pool.query<{
-      wifi: number;
-      ble: number;
-      minutes: number | null;
-      windows: number;
-      first: number | null;
-      last: number | null;
-      pm: number | null;
-      stay: number | null;
-    }>(
-      `SELECT (SELECT COUNT(*)::int FROM wifi) AS wifi, (SELECT COUNT(*)::int FROM bluetooth) AS ble,
-        (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
-        (SELECT AVG(minutes_spent)::float8 FROM wifi WHERE NOT randomized AND windows_seen >= 2) AS stay,
-        COALESCE((SELECT SUM(minutes_spent) FROM wifi), 0) + COALESCE((SELECT SUM(minutes_spent) FROM bluetooth), 0) AS minutes,
-        w.n AS windows, w.first, w.last
-      FROM (SELECT COUNT(*)::int AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows) AS w`,
-    );
-    const r = rows[0]!;
-    const devices = r.wifi + r.ble;
-    return {
-      wifiDevices: r.wifi,
-      bluetoothDevices: r.ble,
-      windows: r.windows,
-      averageMinutesSpent: devices === 0 ? 0 : (r.minutes ?? 0) / devices,
-      firstWindow: r.first,
-      lastWindow: r.last,
-      personMinutes: r.pm,
-      meanStayMinutes: r.stay,
-    };
+    return readTotals(this.pool);
   }
 
   async resetMinutes(): Promise<void> {
@@ -655,6 +626,7 @@ export class PostgresStore implements Store {
     await this.transaction(async (client) => {
       await client.query('UPDATE wifi SET minutes_spent = 0');
       await client.query('UPDATE bluetooth SET minutes_spent = 0');
+      await client.query(DEVICE_TOTALS_REFRESH);
     });
   }
 

@@ -50,6 +50,18 @@ function rollupTable(name: 'rollup_hours' | 'rollup_days'): string {
 }
 
 /**
+ * The device tables' totals recomputed from their rows (migration, reset, retention); ingest keeps
+ * them up to date in between. Mean stay: fixed Wi-Fi addresses seen in two windows or more.
+ */
+export const DEVICE_TOTALS_REFRESH = `
+      DELETE FROM device_totals;
+      INSERT INTO device_totals (medium, devices, minutes, stay_devices, stay_minutes)
+        SELECT 'wifi', COUNT(*), COALESCE(SUM(minutes_spent), 0),
+          COALESCE(SUM(CASE WHEN randomized = 0 AND windows_seen >= 2 THEN 1 ELSE 0 END), 0),
+          COALESCE(SUM(CASE WHEN randomized = 0 AND windows_seen >= 2 THEN minutes_spent ELSE 0 END), 0) FROM wifi
+        UNION ALL SELECT 'ble', COUNT(*), COALESCE(SUM(minutes_spent), 0), 0, 0 FROM bluetooth;`;
+
+/**
  * Schema versions, applied in order and recorded in `schema_migrations`. Never edit a
  * migration that has shipped: add the next one. Times are Unix seconds (REAL).
  */
@@ -188,6 +200,14 @@ export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string
       ) WITHOUT ROWID;
       CREATE INDEX device_days_day ON device_days (day_start);
       CREATE TABLE history_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE device_totals (
+        medium TEXT PRIMARY KEY,
+        devices INTEGER NOT NULL,
+        minutes REAL NOT NULL,
+        stay_devices INTEGER NOT NULL,
+        stay_minutes REAL NOT NULL
+      );
+      ${DEVICE_TOTALS_REFRESH}
     `,
   },
 ];

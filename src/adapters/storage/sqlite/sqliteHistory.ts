@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createCalendar, type Calendar } from '../../../core/history/calendar.ts';
+import { DEVICE_TOTALS_REFRESH } from './migrations.ts';
 import type {
+  StoreTotals,
   DwellRow,
   PruneResult,
   RetentionPlan,
@@ -96,8 +98,55 @@ export async function pruneSqlite(db: Database.Database, plan: RetentionPlan): P
   const windows = db.prepare('DELETE FROM windows WHERE window_start < ?').run(plan.rawBefore).changes;
   db.prepare('DELETE FROM estimates WHERE window_start < ?').run(plan.rawBefore);
   const claims = await deleteInSlices(db, 'sensor_windows', 'window_start', plan.claimsBefore);
-  const devices =
-    db.prepare('DELETE FROM wifi WHERE last_seen < ?').run(plan.devicesBefore).changes +
-    db.prepare('DELETE FROM bluetooth WHERE last_seen < ?').run(plan.devicesBefore).changes;
+  const devices = db.transaction(() => {
+    const removed =
+      db.prepare('DELETE FROM wifi WHERE last_seen < ?').run(plan.devicesBefore).changes +
+      db.prepare('DELETE FROM bluetooth WHERE last_seen < ?').run(plan.devicesBefore).changes;
+    if (removed > 0) db.exec(DEVICE_TOTALS_REFRESH);
+    return removed;
+  })();
   return { windows, sightings, positions, deviceDays, claims, devices };
+}
+
+/**
+ * The summary's totals from the running device totals and the day rollups: a few rows, however
+ * long the history and however many rotating addresses the device tables hold. Person-minutes and
+ * windows count the whole history (rollups are kept forever); first and last window are the raw
+ * windows still kept.
+ */
+export function readTotals(db: Database.Database): StoreTotals {
+  const devices = db.prepare('SELECT * FROM device_totals').all() as {
+    medium: 'wifi' | 'ble';
+    devices: number;
+    minutes: number;
+    stay_devices: number;
+    stay_minutes: number;
+  }[];
+  const of = (medium: 'wifi' | 'ble') => devices.find((d) => d.medium === medium);
+  const history = db
+    .prepare(
+      `SELECT COALESCE(SUM(windows), 0) AS windows, SUM(CASE WHEN est_windows > 0 THEN person_minutes END) AS pm
+       FROM rollup_days WHERE zone = ''`,
+    )
+    .get() as { windows: number; pm: number | null };
+  const span = db
+    .prepare('SELECT MIN(window_start) AS first, MAX(window_start) AS last FROM windows')
+    .get() as {
+    first: number | null;
+    last: number | null;
+  };
+  const wifi = of('wifi');
+  const ble = of('ble');
+  const count = (wifi?.devices ?? 0) + (ble?.devices ?? 0);
+  return {
+    wifiDevices: wifi?.devices ?? 0,
+    bluetoothDevices: ble?.devices ?? 0,
+    windows: history.windows,
+    averageMinutesSpent: count === 0 ? 0 : ((wifi?.minutes ?? 0) + (ble?.minutes ?? 0)) / count,
+    firstWindow: span.first,
+    lastWindow: span.last,
+    personMinutes: history.pm,
+    meanStayMinutes:
+      wifi === undefined || wifi.stay_devices === 0 ? null : wifi.stay_minutes / wifi.stay_devices,
+  };
 }

@@ -10,6 +10,8 @@ import {
   type RollupDevice,
   type WindowCounts,
 } from '../../../core/history/windowRollup.ts';
+import { deviceTotalsDelta } from '../../../core/history/deviceTotals.ts';
+import type { DeviceRecord } from '../../../core/occupancy/deviceLedger.ts';
 import type { WindowPeople } from '../store.ts';
 import { ADDED_COLUMNS, MAX_COLUMNS, PEOPLE_COLUMNS } from '../rollupMapping.ts';
 
@@ -27,6 +29,8 @@ export interface StoredWindow {
   /** The window row before the write (undefined: there was none) and after it. */
   before: WindowCounts | undefined;
   after: WindowCounts;
+  /** Each device row this write folded, before (undefined: new) and after. */
+  folds: readonly { before: DeviceRecord | undefined; after: DeviceRecord }[];
 }
 
 interface DeviceDayDbRow {
@@ -141,6 +145,11 @@ export class SqliteRollups {
       .sql(`INSERT INTO sensor_hours (hour_start, sensor_id, windows, frames) VALUES (?, ?, ?, ?)
       ON CONFLICT DO UPDATE SET windows = windows + excluded.windows, frames = frames + excluded.frames`);
     for (const s of changes.sensorHours) sensor.run(s.hourStart, s.sensorId, s.windows, s.frames);
+    const totals = this.sql(`INSERT INTO device_totals (medium, devices, minutes, stay_devices, stay_minutes)
+      VALUES (@medium, @devices, @minutes, @stayDevices, @stayMinutes) ON CONFLICT DO UPDATE SET
+      devices = devices + excluded.devices, minutes = minutes + excluded.minutes,
+      stay_devices = stay_devices + excluded.stay_devices, stay_minutes = stay_minutes + excluded.stay_minutes`);
+    for (const t of deviceTotalsDelta(w.folds)) totals.run(t);
   }
 
   private firstSeen(medium: Medium, deviceId: string): number | undefined {

@@ -32,12 +32,13 @@ import {
   type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
-import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { DEVICE_TOTALS_REFRESH, SQLITE_MIGRATIONS } from './migrations.ts';
 import {
   pruneSqlite,
   readDwellDays,
   readRollups,
   readSensorHours,
+  readTotals,
   recordedCalendar,
 } from './sqliteHistory.ts';
 import { SqliteRollups } from './sqliteRollups.ts';
@@ -203,18 +204,16 @@ export class SqliteStore implements Store {
     const before = this.sql(`${WINDOWS_WITH_PEOPLE} WHERE w.window_start = ?`).get(windowStart) as
       WindowDbRow | undefined;
     const windowMinutes = (parts[0]!.windowEnd - windowStart) / 60;
+    const folds: { before: DeviceRecord | undefined; after: DeviceRecord }[] = [];
     for (const [key, sightings] of byDevice) {
       const { medium, deviceId } = sightings[0]!;
       const table = DEVICE_TABLE[medium];
       const row = this.sql(`SELECT * FROM ${table} WHERE device_id = ?`).get(deviceId) as
         DeviceDbRow | undefined;
-      const record = foldDeviceWindow(
-        row === undefined ? undefined : toDeviceRecord(decodeDevice(row), medium),
-        sightings,
-        windowMinutes,
-        alreadyCounted.has(key),
-      );
+      const existing = row === undefined ? undefined : toDeviceRecord(decodeDevice(row), medium);
+      const record = foldDeviceWindow(existing, sightings, windowMinutes, alreadyCounted.has(key));
       this.upsertDevice(table, record);
+      folds.push({ before: existing, after: record });
     }
 
     this.refreshWindowRow(windowStart, parts[0]!.windowEnd);
@@ -231,6 +230,7 @@ export class SqliteStore implements Store {
       alreadyCounted,
       before: before === undefined ? undefined : counts(before),
       after: counts(row),
+      folds,
     });
     return { stored: fresh.length, duplicates: parts.length - fresh.length, window: decodeWindow(row) };
   }
@@ -335,37 +335,14 @@ export class SqliteStore implements Store {
   }
 
   async totals(): Promise<StoreTotals> {
-    const one = <T>(sql: string) => this.sql(sql).get() as T;
-    const wifi = one<{ n: number; m: number | null }>(
-      'SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM wifi',
-    );
-    const ble = one<{ n: number; m: number | null }>(
-      'SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM bluetooth',
-    );
-    const win = one<{ n: number; first: number | null; last: number | null }>(
-      'SELECT COUNT(*) AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows',
-    );
-    const people = one<{ pm: number | null; stay: number | null }>(
-      `SELECT (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
-        (SELECT AVG(minutes_spent) FROM wifi WHERE randomized = 0 AND windows_seen >= 2) AS stay`,
-    );
-    const devices = wifi.n + ble.n;
-    return {
-      personMinutes: people.pm,
-      meanStayMinutes: people.stay,
-      wifiDevices: wifi.n,
-      bluetoothDevices: ble.n,
-      windows: win.n,
-      averageMinutesSpent: devices === 0 ? 0 : ((wifi.m ?? 0) + (ble.m ?? 0)) / devices,
-      firstWindow: win.first,
-      lastWindow: win.last,
-    };
+    return readTotals(this.db);
   }
 
   async resetMinutes(): Promise<void> {
     this.db.transaction(() => {
       this.db.exec('UPDATE wifi SET minutes_spent = 0');
       this.db.exec('UPDATE bluetooth SET minutes_spent = 0');
+      this.db.exec(DEVICE_TOTALS_REFRESH);
     })();
   }
 
