@@ -21,7 +21,7 @@ import {
 
 const DAY = 86_400;
 const TARGET_MS = 50;
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;

@@ -110,6 +110,12 @@ export interface ApiSummary {
     averageMinutesSpent: number;
   };
   data: { savedAt: number | null; path: string | null };
+  /** How history is kept: the venue's time zone (of every local day and hour), raw days kept, visitors. */
+  history: {
+    timeZone: string;
+    retentionDays: number;
+    visitor: { minDwellMinutes: number; minRssi: number };
+  };
 }
 
 export interface ApiWindows {

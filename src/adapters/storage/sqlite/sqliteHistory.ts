@@ -129,8 +129,11 @@ export function readTotals(db: Database.Database): StoreTotals {
        FROM rollup_days WHERE zone = ''`,
     )
     .get() as { windows: number; pm: number | null };
+  // Two subqueries: SQLite reads MIN or MAX off the index only when it is alone in its query.
   const span = db
-    .prepare('SELECT MIN(window_start) AS first, MAX(window_start) AS last FROM windows')
+    .prepare(
+      'SELECT (SELECT MIN(window_start) FROM windows) AS first, (SELECT MAX(window_start) FROM windows) AS last',
+    )
     .get() as {
     first: number | null;
     last: number | null;
