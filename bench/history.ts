@@ -6,6 +6,7 @@ import { SqliteStore } from '../src/adapters/storage/sqlite/sqliteStore.ts';
 import { InProcessTransport } from '../src/adapters/transport/inProcessTransport.ts';
 import { createCalendar } from '../src/core/history/calendar.ts';
 import { buckets } from '../src/core/history/series.ts';
+import Database from 'better-sqlite3';
 import { ProgressBar } from '../src/cli/progressBar.ts';
 import type { WindowRow } from '../src/adapters/storage/store.ts';
 import type { BenchResult } from './result.ts';
@@ -51,6 +52,24 @@ function aggregate(rows: WindowRow[], edges: [number, number][]): number[] {
   return sums;
 }
 
+let previous: Database.Database | undefined;
+
+/** The summary's queries as they were before rollups: what /api/summary cost on this database then. */
+async function previousSummaryQueries(path: string): Promise<unknown> {
+  previous ??= new Database(path, { readonly: true });
+  const one = (sql: string) => previous!.prepare(sql).get();
+  return [
+    one(
+      'SELECT w.*, e.estimate FROM windows w LEFT JOIN estimates e ON e.window_start = w.window_start ORDER BY w.window_start DESC LIMIT 1',
+    ),
+    one('SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM wifi'),
+    one('SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM bluetooth'),
+    one('SELECT COUNT(*) AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows'),
+    one(`SELECT (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
+      (SELECT AVG(minutes_spent) FROM wifi WHERE randomized = 0 AND windows_seen >= 2) AS stay`),
+  ];
+}
+
 /** Cost of keeping rollups at ingest: a day of windows written with them, and with their upkeep switched off. */
 async function ingestCost(outDir: string): Promise<BenchResult[]> {
   const samples: Record<'with' | 'without', number[]> = { with: [], without: [] };
@@ -74,13 +93,26 @@ async function ingestCost(outDir: string): Promise<BenchResult[]> {
       samples[kind].push(performance.now() - started);
     }
     await store.close();
+    // Everything in the main file, so its size is the day's growth.
+    const db = new Database(path);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
   }
   const p50 = (s: number[]) =>
     percentile(
       [...s].sort((a, b) => a - b),
       0.5,
     );
+  const mib = (kind: string) => statSync(join(outDir, `history-ingest-${kind}.db`)).size / 2 ** 20;
   return [
+    {
+      name: `SQLite growth: one day of one-minute windows with ${DEVICES_PER_WINDOW} devices each, with rollups (the raw rows retention keeps N days of)`,
+      value: mib('with'),
+      unit: 'MiB',
+      reference: mib('without'),
+      referenceName: 'without rollups',
+      lowerIsBetter: true,
+    },
     {
       name: `ingest with rollups: one window of ${DEVICES_PER_WINDOW} devices and its estimate, p50`,
       value: p50(samples.with),
@@ -144,8 +176,8 @@ export async function benchHistory(outDir: string, log: (line: string) => void):
     const cases = [
       {
         ...summary,
-        reference: () => Promise.all([store.latestWindow(), store.totals()]),
-        referenceName: 'the store queries alone',
+        reference: () => previousSummaryQueries(path),
+        referenceName: 'the summary queries before rollups (device tables and estimates scanned)',
       },
       ...charts.map((c) => ({
         ...c,
@@ -180,6 +212,8 @@ export async function benchHistory(outDir: string, log: (line: string) => void):
   } finally {
     await app.close();
     await store.close();
+    previous?.close();
+    previous = undefined;
   }
   log(`${WEEKS} weeks: ${WEEKS * 7 * 1440} windows`);
   return results;
