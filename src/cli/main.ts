@@ -6,6 +6,7 @@ import { evalCommand } from './evalCommand.ts';
 import { hubCommand } from './hubCommand.ts';
 import { locateCommand } from './locateCommand.ts';
 import { replayCommand } from './replayCommand.ts';
+import { reportCommand } from './reportCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { sensorCommand } from './sensorCommand.ts';
 
@@ -32,7 +33,8 @@ export function buildProgram(): Command {
     .addCommand(replayCommand())
     .addCommand(runCommand())
     .addCommand(sensorCommand())
-    .addCommand(hubCommand());
+    .addCommand(hubCommand())
+    .addCommand(reportCommand());
   return withHelpAfterError(program);
 }
 
