@@ -55,7 +55,10 @@ test('airtrace report --day writes a one-page HTML summary with SVG plots, every
   assert.ok(page.includes('&lt;script&gt;alert(&quot;site&quot;)&lt;/script&gt; &amp; &quot;lab&quot;'));
   assert.match(page, /Content-Security-Policy" content="default-src 'none'/);
   // The database keeps the zone it was written in, whatever the config says now.
-  assert.ok(page.includes('2023-08-28 (Europe/Prague)'));
+  assert.ok(
+    page.includes('<p class="sub">2023-08-28, Europe/Prague</p>'),
+    'the zone the history was kept in',
+  );
   // Headline figures are the day's rollup.
   const store = new SqliteStore(db);
   const [day] = await store
@@ -70,6 +73,8 @@ test('airtrace report --day writes a one-page HTML summary with SVG plots, every
   );
   assert.ok(page.includes(`<div class="value">${day.wifiDevices} / ${day.bleDevices}</div>`));
   assert.match(page, /2023-08-28 against 2023-08-21/);
+  // Years after the recording, with 30 days of retention configured: its windows are still there, so by the minute.
+  assert.match(page, /People by the minute/);
 
   // Friday the 25th: no sensor listened. Said so, nothing drawn as zero.
   const friday = await runCli([

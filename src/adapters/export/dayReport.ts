@@ -115,7 +115,7 @@ table{border-collapse:collapse;font-size:.85rem}td,th{border-bottom:1px solid #e
 .none{padding:16px;background:#f1f5f9;border-radius:10px}footer{color:#64748b;font-size:.75rem;margin-top:16px}
 </style></head><body>
 <h1>${escapeXml(d.siteName)}</h1>
-<p class="sub">${escapeXml(d.date)} (${escapeXml(d.timeZone)}), ${escapeXml(whole === undefined ? '' : `${whole.label}`)}</p>
+<p class="sub">${escapeXml(d.date)}, ${escapeXml(d.timeZone)}</p>
 <div class="figures">${figures}</div>
 ${people}
 <div class="row">${compare}${dwell}</div>

@@ -31,7 +31,7 @@ export interface PlotFrame {
 }
 
 const f = (x: number) => (Math.round(x * 10) / 10).toString();
-const M = { left: 44, right: 12, top: 28, bottom: 34 };
+const M = { left: 44, right: 12, top: 44, bottom: 34 };
 
 function frame(p: PlotFrame, max: number, legend: readonly { label: string; color: string }[]) {
   const w = p.width ?? 640;
@@ -39,7 +39,9 @@ function frame(p: PlotFrame, max: number, legend: readonly { label: string; colo
   const n = Math.max(1, p.labels.length);
   const x = (i: number) => M.left + ((w - M.left - M.right) * (i + 0.5)) / n;
   const y = (v: number) => M.top + (h - M.top - M.bottom) * (1 - v / max);
-  const every = Math.max(1, Math.ceil(n / 10));
+  // As many labels as fit side by side (about 6 px a character at this size).
+  const longest = Math.max(1, ...p.labels.map((l) => l.length));
+  const every = Math.max(1, Math.ceil((n * (longest * 6 + 8)) / (w - M.left - M.right)));
   const parts = [
     `<text x="${M.left}" y="16" font-size="13" font-weight="600">${escapeXml(p.title)}</text>`,
     `<line x1="${M.left}" y1="${f(y(0))}" x2="${w - M.right}" y2="${f(y(0))}" stroke="#94a3b8"/>`,
@@ -55,10 +57,11 @@ function frame(p: PlotFrame, max: number, legend: readonly { label: string; colo
           ]
         : [],
     ),
+    // The legend on its own line under the title, so a long title never runs into it.
     ...legend.map(
       (s, i) =>
-        `<rect x="${w - 170}" y="${6 + i * 13}" width="10" height="8" fill="${s.color}"/>` +
-        `<text x="${w - 156}" y="${14 + i * 13}" font-size="10">${escapeXml(s.label)}</text>`,
+        `<rect x="${M.left + i * 120}" y="24" width="10" height="8" fill="${s.color}"/>` +
+        `<text x="${M.left + 14 + i * 120}" y="32" font-size="10">${escapeXml(s.label)}</text>`,
     ),
   ];
   return { w, h, n, x, y, parts };

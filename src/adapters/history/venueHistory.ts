@@ -18,13 +18,10 @@ import type { ApiBusyHours, ApiCompare, ApiCompareDay, ApiHistory, ApiVisits } f
 import type { RollupRow, Store, WindowRow } from '../storage/store.ts';
 
 export interface VenueHistoryOptions {
-  store: Pick<Store, 'windows' | 'rollups' | 'dwellDays' | 'timeZone'>;
+  store: Pick<Store, 'windows' | 'rollups' | 'dwellDays' | 'totals' | 'timeZone'>;
   windowSeconds: number;
   ratio: number;
-  /** Days of raw windows kept (0: all): minute charts only reach that far back. */
-  retentionDays: number;
   visitors: VisitorThresholds;
-  now: () => number;
 }
 
 function fromRollup(r: RollupRow, resolution: 'hour' | 'day'): BucketFigures {
@@ -77,10 +74,13 @@ export class VenueHistory {
     this.calendar = createCalendar(options.store.timeZone);
   }
 
-  /** Where minute windows are still kept: the start of the oldest local day retention holds. */
-  private rawKeptFrom(): number {
-    const { retentionDays, now } = this.options;
-    return retentionDays > 0 ? this.calendar.dayStart(now() - retentionDays * 86_400) : -Infinity;
+  /**
+   * Where minute windows are still kept: the oldest one stored (retention removes whole days
+   * before it). Read from the data rather than the clock, so a replayed recording from years ago
+   * is drawn by the minute as long as its windows are there.
+   */
+  private async rawKeptFrom(): Promise<number> {
+    return (await this.options.store.totals()).firstWindow ?? Infinity;
   }
 
   async history(range: {
@@ -91,7 +91,7 @@ export class VenueHistory {
   }): Promise<ApiHistory> {
     const { from, to } = range;
     const zone = range.zone ?? '';
-    let resolution = range.resolution ?? chooseResolution(from, to, this.rawKeptFrom());
+    let resolution = range.resolution ?? chooseResolution(from, to, await this.rawKeptFrom());
     // Minute windows are the whole site's: a zone is drawn by the hour at its finest.
     if (resolution === 'minute' && zone !== '') resolution = 'hour';
     const figures =

@@ -31,9 +31,7 @@ export function registerHistoryRoutes(app: FastifyInstance, hub: HubView): void 
     store: hub.store,
     windowSeconds: hub.site.windowSeconds,
     ratio: hub.site.ratio,
-    retentionDays: hub.site.history.retentionDays,
     visitors: hub.site.history.visitors,
-    now: () => hub.now(),
   });
   const calendar = venue.calendar;
 

@@ -23,9 +23,7 @@ export async function writeDayReport(options: DayReportOptions): Promise<{ path:
     store,
     windowSeconds: config.windowSeconds,
     ratio: config.hub.ratio,
-    retentionDays: config.hub.retentionDays,
     visitors: { minDwellMinutes: config.hub.history.visitorMinutes, minRssi: config.hub.history.visitorRssi },
-    now: options.now,
   });
   const start = venue.calendar.dayOf(date);
   if (start === undefined) throw new RangeError(`--day ${date} is not a date (YYYY-MM-DD)`);
