@@ -17,7 +17,15 @@ import { WEB_ROOT } from '../../src/app/hub/dashboardFiles.ts';
 import { defaultCountingParams } from '../../src/core/occupancy/countingParams.ts';
 import { BRNO_WEEK, brnoWeekWindows } from '../helpers/brnoWeek.ts';
 import { startHubRig } from '../helpers/hubRig.ts';
-import { ARTIFACTS, eventually, openPage, skipReason, TOKEN, type OpenPage } from './browserHarness.ts';
+import {
+  ARTIFACTS,
+  eventually,
+  localInput,
+  openPage,
+  skipReason,
+  TOKEN,
+  type OpenPage,
+} from './browserHarness.ts';
 
 async function weekOnPage(t: TestContext): Promise<OpenPage> {
   const dir = mkdtempSync(join(tmpdir(), 'airtrace-trends-'));
@@ -176,6 +184,61 @@ test('the Trends view on a real week of the brno month', { timeout: 180_000 }, a
       await page.getByTestId('trends-date').dispatchEvent('change');
       await settled(page, 'week', '2023-08-21 – 2023-08-27');
       await page.getByTestId('trends').screenshot({ path: join(ARTIFACTS, 'trends.png') });
+    },
+  );
+
+  await t.test(
+    'the Over time chart breaks its lines where windows are missing, not a slope across the day',
+    async () => {
+      const from = 1_693_117_800; // 2023-08-27 06:30 UTC
+      const to = 1_693_205_400; // 2023-08-28 06:50 UTC
+      await page.getByTestId('range-from').fill(localInput(from));
+      await page.getByTestId('range-to').fill(localInput(to));
+      await page.getByTestId('range-show').click();
+      const over = page.getByTestId('chart');
+      await eventually(async () => {
+        assert.equal(Number(await attr(over, 'data-points')), 40, 'twenty minutes on each day');
+        assert.equal(Number(await attr(over, 'data-gaps')), 1);
+      });
+      // Halfway between the two days no line is drawn: no pixel of the Wi-Fi, Bluetooth or estimate colours.
+      const coloured = await over.locator('canvas').evaluate((node) => {
+        // Page code: the tests have no DOM types, so the few used are spelled out.
+        type Rgb = [number, number, number];
+        const canvas = node as unknown as {
+          width: number;
+          height: number;
+          getContext(kind: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+          };
+        };
+        const page = globalThis as unknown as {
+          document: {
+            documentElement: unknown;
+            createElement(tag: string): { style: { color: string }; remove(): void };
+            body: { append(e: unknown): void };
+          };
+          getComputedStyle(e: unknown): { color: string; getPropertyValue(name: string): string };
+        };
+        const column = canvas
+          .getContext('2d')
+          .getImageData(Math.floor(canvas.width / 2), 0, 1, canvas.height).data;
+        const lines = ['--wifi', '--bluetooth', '--estimate-line'].map((name): Rgb => {
+          const probe = page.document.createElement('div');
+          probe.style.color = page.getComputedStyle(page.document.documentElement).getPropertyValue(name);
+          page.document.body.append(probe);
+          const rgb = page.getComputedStyle(probe).color.match(/\d+/g)!.map(Number) as Rgb;
+          probe.remove();
+          return rgb;
+        });
+        let hits = 0;
+        for (let i = 0; i < column.length; i += 4) {
+          const [r, g, b] = [column[i]!, column[i + 1]!, column[i + 2]!];
+          if (lines.some(([lr, lg, lb]) => Math.abs(r - lr) + Math.abs(g - lg) + Math.abs(b - lb) < 40))
+            hits++;
+        }
+        return hits;
+      });
+      assert.equal(coloured, 0, 'no line crosses the missing day');
     },
   );
 
