@@ -110,6 +110,9 @@ export const DEVICE_TOTALS_REFRESH = `
           COALESCE(SUM(minutes_spent) FILTER (WHERE NOT randomized AND windows_seen >= 2), 0) FROM wifi
         UNION ALL SELECT 'ble', COUNT(*), COALESCE(SUM(minutes_spent), 0), 0, 0 FROM bluetooth;`;
 
+/** The migration that adds the rollups: a database that had data before it gets them rebuilt. */
+export const ROLLUPS_MIGRATION = 4;
+
 export const POSTGRES_MIGRATIONS: readonly { id: number; name: string; sql: string }[] = [
   {
     id: 1,

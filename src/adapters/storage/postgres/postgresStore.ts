@@ -32,7 +32,8 @@ import {
   type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
-import { DEVICE_TOTALS_REFRESH, POSTGRES_MIGRATIONS } from './migrations.ts';
+import { DEVICE_TOTALS_REFRESH, POSTGRES_MIGRATIONS, ROLLUPS_MIGRATION } from './migrations.ts';
+import { backfillPostgresRollups } from './postgresBackfill.ts';
 import {
   prunePostgres,
   readDwellDays,
@@ -276,8 +277,10 @@ export class PostgresStore implements Store {
       const applied = new Set(
         (await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id),
       );
+      const done: number[] = [];
       for (const migration of POSTGRES_MIGRATIONS) {
         if (applied.has(migration.id)) continue;
+        done.push(migration.id);
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
           migration.id,
@@ -290,6 +293,7 @@ export class PostgresStore implements Store {
         rollups: new PostgresRollups(calendar),
         partitions: new TimePartitions(this.pool, calendar, `partition:${this.schema ?? ''}`),
       };
+      if (done.includes(ROLLUPS_MIGRATION)) await backfillPostgresRollups(client, this.history.rollups);
     });
   }
 

@@ -61,6 +61,9 @@ export const DEVICE_TOTALS_REFRESH = `
           COALESCE(SUM(CASE WHEN randomized = 0 AND windows_seen >= 2 THEN minutes_spent ELSE 0 END), 0) FROM wifi
         UNION ALL SELECT 'ble', COUNT(*), COALESCE(SUM(minutes_spent), 0), 0, 0 FROM bluetooth;`;
 
+/** The migration that adds the rollups: a database that had data before it gets them rebuilt. */
+export const ROLLUPS_MIGRATION = 5;
+
 /**
  * Schema versions, applied in order and recorded in `schema_migrations`. Never edit a
  * migration that has shipped: add the next one. Times are Unix seconds (REAL).

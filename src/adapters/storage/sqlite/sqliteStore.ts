@@ -32,7 +32,8 @@ import {
   type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
-import { DEVICE_TOTALS_REFRESH, SQLITE_MIGRATIONS } from './migrations.ts';
+import { DEVICE_TOTALS_REFRESH, ROLLUPS_MIGRATION, SQLITE_MIGRATIONS } from './migrations.ts';
+import { backfillSqliteRollups } from './sqliteBackfill.ts';
 import {
   pruneSqlite,
   readDwellDays,
@@ -95,8 +96,9 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.migrate();
+    const applied = this.migrate();
     this.rollups_ = new SqliteRollups(this.db, recordedCalendar(this.db, options.timeZone));
+    if (applied.includes(ROLLUPS_MIGRATION)) backfillSqliteRollups(this.db, this.rollups_);
     this.writeTx = this.db.transaction((parts: readonly WindowSummary[]) => this.writeParts(parts));
   }
 
@@ -114,13 +116,15 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private migrate(): void {
+  /** Applies what is pending; returns the ids it applied. */
+  private migrate(): number[] {
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)',
     );
     const applied = new Set(
       (this.db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id),
     );
+    const done: number[] = [];
     for (const migration of SQLITE_MIGRATIONS) {
       if (applied.has(migration.id)) continue;
       this.db.transaction(() => {
@@ -129,7 +133,9 @@ export class SqliteStore implements Store {
           .prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
           .run(migration.id, migration.name, Date.now() / 1000);
       })();
+      done.push(migration.id);
     }
+    return done;
   }
 
   async writeWindow(parts: readonly WindowSummary[]): Promise<WriteResult> {

@@ -130,3 +130,70 @@ test(
     }
   },
 );
+
+test(
+  'PostgreSQL: a database from before rollups gets them rebuilt from its raw rows by the migration',
+  { skip: SKIP_NO_POSTGRES },
+  async () => {
+    const current = schemas.next();
+    const old = schemas.next();
+    const store = await PostgresStore.open(POSTGRES_URL, { schema: current, timeZone: 'Europe/Prague' });
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      for (let day = 0; day < 3; day++)
+        for (let m = 0; m < 40; m += 7) {
+          const start = T0 + day * DAY + m * 60;
+          await store.writeWindow([seen(start, m % 2 === 0 ? 'a' : `visitor${day}`)]);
+          await store.writeWindow([{ ...seen(start, 'a'), sensorId: 's2' }]);
+        }
+      await store.writeEstimates([
+        {
+          windowStart: T0,
+          windowEnd: T0 + 60,
+          devices: 1,
+          randomizedDevices: 0,
+          estimate: 1.5,
+          low: 1,
+          high: 2,
+          final: true,
+        },
+      ]);
+      const expected = {
+        hours: await store.rollups('hour', 0, 2e9),
+        days: await store.rollups('day', 0, 2e9),
+        dwell: await store.dwellDays(0, 2e9),
+        sensors: await store.sensorHours(0, 2e9),
+        totals: await store.totals(),
+      };
+      assert.ok(
+        expected.days[1]!.returningDevices > 0 && expected.days[1]!.newDevices > 0,
+        'new and returning',
+      );
+      // The previous release's schema, holding the same raw rows.
+      await client.query(`CREATE SCHEMA "${old}"; SET search_path TO "${old}"`);
+      await client.query(
+        'CREATE TABLE schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at double precision NOT NULL)',
+      );
+      for (const m of POSTGRES_MIGRATIONS.filter((m) => m.id <= 3)) {
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations VALUES ($1, $2, 0)', [m.id, m.name]);
+      }
+      for (const table of ['windows', 'sightings', 'sensor_windows', 'wifi', 'bluetooth', 'estimates'])
+        await client.query(`INSERT INTO "${old}".${table} SELECT * FROM "${current}".${table}`);
+      const migrated = await PostgresStore.open(POSTGRES_URL, { schema: old, timeZone: 'Europe/Prague' });
+      try {
+        assert.deepEqual(await migrated.rollups('hour', 0, 2e9), expected.hours);
+        assert.deepEqual(await migrated.rollups('day', 0, 2e9), expected.days);
+        assert.deepEqual(await migrated.dwellDays(0, 2e9), expected.dwell);
+        assert.deepEqual(await migrated.sensorHours(0, 2e9), expected.sensors);
+        assert.deepEqual(await migrated.totals(), expected.totals);
+      } finally {
+        await migrated.close();
+      }
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  },
+);
