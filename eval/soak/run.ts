@@ -7,7 +7,7 @@
  * requests are timed over HTTP. Printed per day: the process's RSS (sensor and hub, as
  * `airtrace run`), the database's size, API p95 and person-minutes against the truth files.
  *
- *   node --import tsx --expose-gc eval/soak/run.ts [--days N] [--retention-days N] [--out DIR]
+ *   node --import tsx --expose-gc eval/soak/run.ts [--days N] [--retention-days N] [--out DIR] [--keep]
  *   npm run eval soak
  *
  * Writes eval/out/soak/summary.json and soak.svg.
@@ -43,8 +43,9 @@ function flag(name: string, fallback: number): number {
 
 if (process.argv.includes('--help')) {
   process.stdout.write(
-    'usage: node --import tsx --expose-gc eval/soak/run.ts [--days N] [--retention-days N] [--out DIR]\n' +
-      '  the brno month through the hub as if live; needs ../shared/data/wifi/brno-2023-month\n',
+    'usage: node --import tsx --expose-gc eval/soak/run.ts [--days N] [--retention-days N] [--out DIR] [--keep]\n' +
+      '  the brno month through the hub as if live; needs ../shared/data/wifi/brno-2023-month\n' +
+      '  --keep leaves the database in place (for airtrace report --db)\n',
   );
   process.exit(0);
 }
@@ -188,5 +189,6 @@ try {
   await server.close();
   await hub.stop();
   await store.close();
-  rmSync(work, { recursive: true, force: true });
+  if (process.argv.includes('--keep')) process.stderr.write(`soak: the database is kept at ${dbPath}\n`);
+  else rmSync(work, { recursive: true, force: true });
 }
