@@ -133,13 +133,14 @@ try {
       span,
       truth: day.truth,
       rssMiB: process.memoryUsage().rss / 2 ** 20,
+      heapMiB: process.memoryUsage().heapUsed / 2 ** 20,
       dbMiB: dbBytes() / 2 ** 20,
       apiP95: p95(times),
       requests: times.length,
     });
     const r = results.at(-1)!;
     log(
-      `${day.date}: ${windows.length} windows, RSS ${r.rssMiB.toFixed(1)} MiB, database ${r.dbMiB.toFixed(1)} MiB, API p95 ${r.apiP95.toFixed(1)} ms (${times.length} requests)`,
+      `${day.date}: ${windows.length} windows, RSS ${r.rssMiB.toFixed(1)} MiB (heap ${r.heapMiB.toFixed(1)}), database ${r.dbMiB.toFixed(1)} MiB, API p95 ${r.apiP95.toFixed(1)} ms (${times.length} requests)`,
     );
   }
   bar.done();

@@ -9,6 +9,8 @@ export interface SoakDay {
   span: { start: number; end: number };
   truth: TruthRow[];
   rssMiB: number;
+  /** V8 heap in use after collection: flat when nothing leaks, whatever the allocator keeps. */
+  heapMiB: number;
   dbMiB: number;
   apiP95: number;
   requests: number;
@@ -92,13 +94,14 @@ export function soakReport(input: {
     '',
     `soak: the brno month through the hub as if live (retention ${input.retentionDays} days)`,
     '',
-    'day         windows  RSS MiB  DB MiB  +MiB   API p95 ms  load  coverage  person-min  truth  people max',
+    'day         windows  RSS MiB  heap MiB  DB MiB  +MiB   API p95 ms  load  coverage  person-min  truth  people max',
     ...days.map((d, i) => {
       const c = comparison.find((x) => x.date === d.date);
       return [
         d.date,
         String(d.windows).padStart(7),
         f1(d.rssMiB).padStart(8),
+        f1(d.heapMiB).padStart(9),
         f1(d.dbMiB).padStart(7),
         f1(growth[i]!).padStart(5),
         f1(d.apiP95).padStart(12),
@@ -124,9 +127,12 @@ export function soakReport(input: {
   const dayLabels = comparison.map((c) => c.date.slice(5));
   const svg = [
     lineChart({
-      title: 'Process RSS after each day (MiB)',
+      title: 'Process RSS and V8 heap in use after each day (MiB)',
       labels,
-      series: [{ label: 'RSS', values: days.map((d) => d.rssMiB), color: '#2563eb' }],
+      series: [
+        { label: 'RSS', values: days.map((d) => d.rssMiB), color: '#2563eb' },
+        { label: 'heap', values: days.map((d) => d.heapMiB), color: '#0d9488' },
+      ],
     }),
     barChart({
       title: 'Database growth per day (MiB)',
@@ -166,6 +172,7 @@ export function soakReport(input: {
         date: d.date,
         windows: d.windows,
         rssMiB: Number(d.rssMiB.toFixed(1)),
+        heapMiB: Number(d.heapMiB.toFixed(1)),
         dbMiB: Number(d.dbMiB.toFixed(2)),
         growthMiB: Number(growth[i]!.toFixed(2)),
         apiP95Ms: Number(d.apiP95.toFixed(1)),
