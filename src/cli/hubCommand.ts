@@ -22,7 +22,7 @@ export function hubCommand(): Command {
   return command.action(async (flags: ConfigFlags) => {
     const config = resolveConfig(flags);
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
-    const store = await openStore(config.hub.db);
+    const store = await openStore(config.hub.db, { timeZone: config.hub.history.timeZone });
     const subscriber = mqttSubscriberFromConfig(config, log);
     const running = await startHubApp({
       config,

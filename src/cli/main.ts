@@ -7,6 +7,7 @@ import { evalCommand } from './evalCommand.ts';
 import { hubCommand } from './hubCommand.ts';
 import { locateCommand } from './locateCommand.ts';
 import { replayCommand } from './replayCommand.ts';
+import { reportCommand } from './reportCommand.ts';
 import { runCommand } from './runCommand.ts';
 import { sensorCommand } from './sensorCommand.ts';
 
@@ -34,7 +35,8 @@ export function buildProgram(): Command {
     .addCommand(runCommand())
     .addCommand(sensorCommand())
     .addCommand(hubCommand())
-    .addCommand(doctorCommand());
+    .addCommand(doctorCommand())
+    .addCommand(reportCommand());
   return withHelpAfterError(program);
 }
 

@@ -15,21 +15,27 @@ export class ProgressBar {
     return this.stream.isTTY === true;
   }
 
-  update(label: string, done: number, total: number | undefined): void {
+  /** `amount` says what `done` counts: bytes by default (shown in MiB), or anything else (windows, days). */
+  update(
+    label: string,
+    done: number,
+    total: number | undefined,
+    amount: (done: number) => string = (n) => `${(n / 1048576).toFixed(1)} MiB`,
+  ): void {
     if (!this.enabled) return;
     const now = performance.now();
     if (now - this.lastDraw < 100 && done !== total) return;
     this.lastDraw = now;
     this.drawn = true;
-    const mib = (done / 1048576).toFixed(1);
+    const shown = amount(done);
     if (total === undefined || total === 0) {
-      this.stream.write(`\r\x1b[2K${label} ${mib} MiB`);
+      this.stream.write(`\r\x1b[2K${label} ${shown}`);
       return;
     }
     const share = Math.min(1, done / total);
     const filled = Math.round(share * this.width);
     const bar = '#'.repeat(filled) + '-'.repeat(this.width - filled);
-    this.stream.write(`\r\x1b[2K${label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}% ${mib} MiB`);
+    this.stream.write(`\r\x1b[2K${label} [${bar}] ${(share * 100).toFixed(0).padStart(3)}% ${shown}`);
   }
 
   done(): void {

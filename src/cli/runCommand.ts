@@ -24,7 +24,7 @@ export function runCommand(): Command {
   return command.action(async (flags: ConfigFlags) => {
     const config = resolveConfig(flags);
     const log = (line: string) => process.stderr.write(`airtrace: ${line}\n`);
-    const store = await openStore(config.hub.db);
+    const store = await openStore(config.hub.db, { timeZone: config.hub.history.timeZone });
     const running = await startRunApp(config, store, log);
     const line = `airtrace dashboard: ${running.url} (sensor ${config.sensor.id} on ${config.sensor.wifi?.interface ?? 'no Wi-Fi'})\n`;
     process.stdout.write(line);

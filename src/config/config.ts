@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { isTimeZone } from '../core/history/calendar.ts';
+import { DEFAULT_VISITOR_THRESHOLDS, thresholdProblem } from '../core/history/visitBins.ts';
 import { listZodIssues, type ConfigIssue } from './configIssues.ts';
 
 /**
@@ -49,6 +51,20 @@ const http = z.strictObject({
   token: z.string().min(8).optional(),
 });
 
+/** The host's time zone: a Pi set up where it stands reports its venue's. */
+function hostTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+const history = z.strictObject({
+  /** IANA time zone of the venue's hours and days (rollups, busiest hours, reports). */
+  timeZone: z.string().refine(isTimeZone, 'not a time zone this system knows').default(hostTimeZone),
+  /** A visitor stayed at least this many minutes in a day... */
+  visitorMinutes: z.number().default(DEFAULT_VISITOR_THRESHOLDS.minDwellMinutes),
+  /** ...and came this close (strongest RSSI, dBm); everyone else passed by. */
+  visitorRssi: z.number().default(DEFAULT_VISITOR_THRESHOLDS.minRssi),
+});
+
 const hub = z.strictObject({
   /** SQLite file path, or a postgres:// URL. */
   db: z.string().min(1).default('airtrace.db'),
@@ -62,8 +78,13 @@ const hub = z.strictObject({
   counting: z.string().min(1).default('default'),
   /** A site file (sensor coordinates, floor, calibration): turns on live positioning. */
   siteFile: z.string().min(1).optional(),
-  /** Drop windows and sightings older than this many days (device tables stay); 0 keeps everything. */
-  retentionDays: z.number().min(0).default(0),
+  /**
+   * Days of raw data kept (sightings, windows, positions, per-device days); device rows not seen
+   * for this long go too. Hour and day rollups are kept forever. 0 keeps everything. The default
+   * fits a Pi's SD card: see "History and retention" in the README for megabytes per day.
+   */
+  retentionDays: z.number().min(0).default(30),
+  history: history.default(() => history.parse({})),
   /**
    * Windows that start longer ago than this are refused (a sensor's outbox keeps 7 days; older
    * means a broken clock). Within the retention, when there is one.
@@ -160,6 +181,10 @@ const HINTS: [RegExp, string][] = [
   [/^site\.key$/, 'generate one with `openssl rand -hex 32`'],
   [/^homeAssistant\.discoveryPrefix$/, "Home Assistant's MQTT discovery prefix, normally homeassistant"],
   [/^espresense\.topicPrefix$/, 'the base topic ESPresense publishes under, normally espresense'],
+  [
+    /^hub\.history\.timeZone$/,
+    'an IANA name like Europe/Prague or America/New_York (timedatectl list-timezones)',
+  ],
 ];
 
 function hintFor(path: string, code: string): string {
@@ -186,6 +211,15 @@ export function validateConfig(input: unknown): ConfigResult {
       path: 'sensor.scan.periodSeconds',
       message: `a ${periodSeconds} s scan period does not line up with ${config.windowSeconds} s windows`,
       hint: 'make one a multiple of the other',
+    });
+  }
+  const { visitorMinutes, visitorRssi } = config.hub.history;
+  const visitorProblem = thresholdProblem({ minDwellMinutes: visitorMinutes, minRssi: visitorRssi });
+  if (visitorProblem !== undefined) {
+    issues.push({
+      path: visitorProblem.includes('dwell') ? 'hub.history.visitorMinutes' : 'hub.history.visitorRssi',
+      message: visitorProblem,
+      hint: 'the dwell histogram is kept at these edges, so any of them works for the whole history',
     });
   }
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };

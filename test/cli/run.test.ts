@@ -20,8 +20,8 @@ test(
     const fifo = join(dir, 'wlan0mon');
     execFileSync('mkfifo', [fifo]);
     const config = join(dir, 'airtrace.yaml');
-    // The replayed recording is from 2022: the hub takes windows of any age here.
-    const yaml = `site:\n  name: test lab\n  key: ${KEY}\ndataDir: ${join(dir, 'data')}\nsensor:\n  id: local\nhub:\n  maxWindowAgeDays: 100000\n`;
+    // The replayed recording is from 2022: the hub takes windows of any age here and keeps them.
+    const yaml = `site:\n  name: test lab\n  key: ${KEY}\ndataDir: ${join(dir, 'data')}\nsensor:\n  id: local\nhub:\n  maxWindowAgeDays: 100000\n  retentionDays: 0\n`;
     execFileSync('sh', ['-c', `cat > ${config}`], { input: yaml });
     const runDb = join(dir, 'run.db');
     const child = spawn(

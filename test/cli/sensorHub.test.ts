@@ -66,9 +66,9 @@ test(
       const path = join(dir, `${name}.yaml`);
       writeFileSync(
         path,
-        // The replayed recording is from 2022: the hub takes windows of any age here.
+        // The replayed recording is from 2022: the hub takes windows of any age here and keeps them.
         `site:\n  id: ${siteId}\n  key: ${KEY}\ndataDir: ${join(dir, name)}\nmqtt:\n  url: mqtt://127.0.0.1:1883\n` +
-          `hub:\n  maxWindowAgeDays: 100000\n`,
+          `hub:\n  maxWindowAgeDays: 100000\n  retentionDays: 0\n`,
       );
       return path;
     };

@@ -104,33 +104,27 @@ export interface Topic {
   settled?: Step[];
 }
 
-async function openDashboard(t: TestContext): Promise<Dashboard> {
+/** A page of the dashboard in Chromium, opened on any running hub; what it did is recorded. */
+export type OpenPage = Omit<Dashboard, 'demo' | 'replayFinished'>;
+
+/**
+ * Opens Chromium on `baseUrl` (with the token) and waits for the page to be ready; closes the
+ * browser when the test ends, before `close` runs (so no event stream holds the server open).
+ */
+export async function openPage(
+  t: TestContext,
+  baseUrl: string,
+  close: () => Promise<void>,
+): Promise<OpenPage> {
   const { chromium } = await import('playwright-core');
-  const dir = mkdtempSync(join(tmpdir(), 'airtrace-web-'));
-  // The browser closes before the hub stops, so no event stream holds the server open.
-  const opened: { demo?: RunningDemo; browser?: Browser } = {};
+  const opened: { browser?: Browser } = {};
   t.after(async () => {
     await opened.browser?.close();
-    await opened.demo?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await close();
   });
-
-  // 60x real time: one window a second, the last ten minutes or so of the recording live.
-  const demo = await startDemo({
-    port: 0,
-    host: '127.0.0.1',
-    dbPath: join(dir, 'demo.db'),
-    speed: 60,
-    liveSeconds: 600,
-    token: TOKEN,
-  });
-  opened.demo = demo;
-  let replayFinished = false;
-  void demo.done.then(() => (replayFinished = true));
-
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   opened.browser = browser;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const pageErrors: string[] = [];
   const dialogs: { type: string; message: string }[] = [];
   let navigations = 0;
@@ -141,7 +135,7 @@ async function openDashboard(t: TestContext): Promise<Dashboard> {
     void (dialog.type() === 'confirm' ? dialog.accept() : dialog.dismiss());
   });
 
-  const pageUrl = `${demo.url}?token=${TOKEN}`;
+  const pageUrl = `${baseUrl}?token=${TOKEN}`;
   await page.goto(pageUrl);
   await page.getByTestId('app').and(page.locator('[data-ready="true"]')).waitFor({ timeout: 15_000 });
   assert.equal(navigations, 1);
@@ -149,16 +143,14 @@ async function openDashboard(t: TestContext): Promise<Dashboard> {
   await page.evaluate(() => ((globalThis as unknown as PageGlobal).__sameDocument = true));
 
   const authorized = (path: string) =>
-    fetch(new URL(path, demo.url), { headers: { authorization: `Bearer ${TOKEN}` } });
+    fetch(new URL(path, baseUrl), { headers: { authorization: `Bearer ${TOKEN}` } });
   return {
-    demo,
     browser,
     page,
     pageUrl,
     pageErrors,
     dialogs,
     navigations: () => navigations,
-    replayFinished: () => replayFinished,
     async apiGet<T>(path: string): Promise<T> {
       const response = await authorized(path);
       assert.equal(response.status, 200, `${path}: ${response.status}`);
@@ -170,6 +162,26 @@ async function openDashboard(t: TestContext): Promise<Dashboard> {
     },
     text: async (testid, within = page) => ((await within.getByTestId(testid).textContent()) ?? '').trim(),
   };
+}
+
+async function openDashboard(t: TestContext): Promise<Dashboard> {
+  const dir = mkdtempSync(join(tmpdir(), 'airtrace-web-'));
+  // 60x real time: one window a second, the last ten minutes or so of the recording live.
+  const demo = await startDemo({
+    port: 0,
+    host: '127.0.0.1',
+    dbPath: join(dir, 'demo.db'),
+    speed: 60,
+    liveSeconds: 600,
+    token: TOKEN,
+  });
+  let replayFinished = false;
+  void demo.done.then(() => (replayFinished = true));
+  const opened = await openPage(t, demo.url, async () => {
+    await demo.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { ...opened, demo, replayFinished: () => replayFinished };
 }
 
 /**

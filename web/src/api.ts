@@ -1,6 +1,10 @@
 import type {
+  ApiBusyHours,
+  ApiCompare,
   ApiDevices,
   ApiError,
+  ApiHistory,
+  ApiVisits,
   ApiEvents,
   ApiHeatmap,
   ApiPositions,
@@ -157,3 +161,27 @@ export function subscribe(handlers: EventHandlers): () => void {
   source.addEventListener('error', () => handlers.error?.());
   return () => source.close();
 }
+
+export type {
+  ApiBusyHours,
+  ApiCompare,
+  ApiCompareDay,
+  ApiDwellBar,
+  ApiHistory,
+  ApiHistoryPoint,
+  ApiVisitDay,
+  ApiVisits,
+} from '../../src/adapters/http/apiTypes.ts';
+
+/** The Trends view's requests; `csv` gives the address of the same figures as a download. */
+export const historyApi = {
+  history: (from: number, to: number) => request<ApiHistory>('GET', apiUrl('api/history', { from, to })),
+  visits: (from: number, to: number) => request<ApiVisits>('GET', apiUrl('api/history/visits', { from, to })),
+  busyHours: (from: number, to: number) =>
+    request<ApiBusyHours>('GET', apiUrl('api/history/busy-hours', { from, to })),
+  compare: (day: string) => request<ApiCompare>('GET', apiUrl('api/history/compare', { day })),
+  csv: (
+    chart: 'history' | 'visits' | 'dwell' | 'busy-hours' | 'compare',
+    params: Record<string, string | number>,
+  ) => apiUrl(chart === 'history' ? 'api/history.csv' : `api/history/${chart}.csv`, params),
+};

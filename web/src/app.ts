@@ -9,6 +9,7 @@ import { Header } from './header.ts';
 import { NowCard } from './nowCard.ts';
 import { OverTimeCard } from './overTimeCard.ts';
 import { TimeSpentCard } from './timeSpentCard.ts';
+import { TrendsCard } from './trendsCard.ts';
 import { useDashboard } from './useDashboard.ts';
 import { useDataActions } from './useDataActions.ts';
 import { VisitorsCard } from './visitorsCard.ts';
@@ -66,6 +67,8 @@ export function App() {
         counting=${counting}
         windowSeconds=${windowSeconds}
       />
+
+      <${TrendsCard} summary=${summary} onError=${d.onError} />
 
       <${FloorPlan} feed=${d.positionFeed} reconnectKey=${d.reconnects} />
 

@@ -3,7 +3,15 @@ import { useEffect, useRef } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { ApiWindow } from './api.ts';
-import { HIGH, LOW, makeOptions, seriesLabels, toData, type EstimateMode } from './timeChartOptions.ts';
+import {
+  HIGH,
+  LOW,
+  makeOptions,
+  missingRuns,
+  seriesLabels,
+  toData,
+  type EstimateMode,
+} from './timeChartOptions.ts';
 
 interface Props {
   windows: ApiWindow[];
@@ -67,6 +75,7 @@ export function TimeChart({ windows, estimate, intervalLabel, windowSeconds, vie
         () => latest.current.windows,
         zoomTo,
         showAll,
+        latest.current.windowSeconds,
       ),
       toData(latest.current.windows, estimate),
       el,
@@ -106,6 +115,7 @@ export function TimeChart({ windows, estimate, intervalLabel, windowSeconds, vie
       data-series=${seriesLabels(estimate).join(',')}
       data-band=${estimate === 'model'}
       data-last-start=${last?.windowStart ?? ''}
+      data-gaps=${missingRuns(windows, windowSeconds)}
       data-zoomed="false"
     ></div>
     ${windows.length === 0 ? html`<p class="empty">No windows in this range.</p>` : null}

@@ -40,6 +40,34 @@ export function toData(windows: ApiWindow[], mode: EstimateMode): uPlot.AlignedD
   ] as uPlot.AlignedData;
 }
 
+/** Runs of missing windows in the windows shown: where no sensor listened. */
+export function missingRuns(windows: readonly ApiWindow[], windowSeconds: number): number {
+  let runs = 0;
+  for (let i = 1; i < windows.length; i++)
+    if (windows[i]!.windowStart - windows[i - 1]!.windowStart > 1.5 * windowSeconds) runs++;
+  return runs;
+}
+
+/**
+ * Breaks a line where windows are missing: a sensor that was off is a gap in the chart, not a
+ * slope drawn across the hours it did not listen (uPlot clips the path at these pixel spans).
+ */
+function missingWindowGaps(windowSeconds: number): uPlot.Series.GapsRefiner {
+  return (u, _series, idx0, idx1, nullGaps) => {
+    const xs = u.data[0] as number[];
+    const gaps = [...nullGaps];
+    for (let i = idx0; i < idx1; i++) {
+      if (xs[i + 1]! - xs[i]! > 1.5 * windowSeconds)
+        uPlot.addGap(
+          gaps,
+          Math.round(u.valToPos(xs[i]!, 'x', true)) + 1,
+          Math.round(u.valToPos(xs[i + 1]!, 'x', true)),
+        );
+    }
+    return gaps;
+  };
+}
+
 /**
  * uPlot's options for one estimate mode: the series (bars, lines, the model's band), axes in the
  * page's colours, drag-to-zoom handed to `onZoom`, and a double-click handed to `onDoubleClick`.
@@ -51,7 +79,9 @@ export function makeOptions(
   windowsNow: () => ApiWindow[],
   onZoom: (min: number, max: number) => void,
   onDoubleClick: () => void,
+  windowSeconds = 60,
 ): uPlot.Options {
+  const gaps = missingWindowGaps(windowSeconds);
   const bars = uPlot.paths.bars!({ size: [0.75, 48], align: 0 });
   const axis = {
     stroke: cssVar('--muted'),
@@ -68,6 +98,7 @@ export function makeOptions(
   });
   const lineSeries = (label: string, color: string): uPlot.Series => ({
     label,
+    gaps,
     stroke: color,
     width: 2,
     points: { show: false },
@@ -80,6 +111,7 @@ export function makeOptions(
   // The band's edges: thin dashed lines, kept out of the legend (the estimate's value shows them).
   const edgeSeries = (label: string): uPlot.Series => ({
     label,
+    gaps,
     stroke: lineColor,
     width: 1,
     dash: [3, 3],
@@ -88,6 +120,7 @@ export function makeOptions(
   /** The estimate line, provisional windows marked with hollow points; its legend value has the interval. */
   const modelSeries: uPlot.Series = {
     label: 'Estimated people',
+    gaps,
     stroke: lineColor,
     width: 2.5,
     points: {

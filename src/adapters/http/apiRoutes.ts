@@ -57,6 +57,11 @@ export function registerApiRoutes(app: FastifyInstance, hub: HubView, projectUrl
         averageMinutesSpent: Math.round(totals.averageMinutesSpent * 100) / 100,
       },
       data: hub.dataState(),
+      history: {
+        timeZone: hub.site.history.timeZone,
+        retentionDays: hub.site.history.retentionDays,
+        visitor: hub.site.history.visitors,
+      },
     };
   });
 

@@ -1,3 +1,6 @@
+import type { HistoryPoint } from '../../core/history/series.ts';
+import type { DwellBar, VisitDay } from '../../core/history/venueFigures.ts';
+
 /**
  * The JSON shapes of the HTTP API: the dashboard and anyone else read these. Errors always have
  * the shape `ApiError` with a matching HTTP status.
@@ -107,6 +110,12 @@ export interface ApiSummary {
     averageMinutesSpent: number;
   };
   data: { savedAt: number | null; path: string | null };
+  /** How history is kept: the venue's time zone (of every local day and hour), raw days kept, visitors. */
+  history: {
+    timeZone: string;
+    retentionDays: number;
+    visitor: { minDwellMinutes: number; minRssi: number };
+  };
 }
 
 export interface ApiWindows {
@@ -148,4 +157,63 @@ export interface ApiEvents {
   status: { scanning: boolean; sensorId: string };
   saved: { savedAt: number; path: string };
   reset: { at: number };
+}
+
+export type { HistoryPoint as ApiHistoryPoint } from '../../core/history/series.ts';
+export type { DwellBar as ApiDwellBar, VisitDay as ApiVisitDay } from '../../core/history/venueFigures.ts';
+
+/**
+ * GET /api/history: one point per minute window, local hour or local day of the range, in the
+ * venue's time zone. A bucket without data is a gap: `coverage` 0 and every figure null.
+ */
+export interface ApiHistory {
+  from: number;
+  to: number;
+  resolution: 'minute' | 'hour' | 'day';
+  timeZone: string;
+  /** '' for the whole site, or the zone asked for. */
+  zone: string;
+  points: HistoryPoint[];
+}
+
+/** GET /api/history/visits: visitors vs passers-by per day, the dwell distribution, repeat visitors. */
+export interface ApiVisits {
+  from: number;
+  to: number;
+  timeZone: string;
+  /** The thresholds used (the hub's, or the request's). */
+  visitor: { minDwellMinutes: number; minRssi: number };
+  filter: { medium: 'wifi' | 'ble' | null; fixedOnly: boolean };
+  days: VisitDay[];
+  dwell: DwellBar[];
+  totals: { visitors: number; passersBy: number; newDevices: number; returningDevices: number };
+}
+
+/** GET /api/history/busy-hours: mean people per window by local weekday (0 = Monday) and hour. */
+export interface ApiBusyHours {
+  from: number;
+  to: number;
+  timeZone: string;
+  method: 'model' | 'ratio';
+  people: (number | null)[][];
+  hours: number[][];
+}
+
+/** GET /api/history/compare?day=: a day hour by hour next to the same weekday a week before. */
+export interface ApiCompare {
+  timeZone: string;
+  day: ApiCompareDay;
+  lastWeek: ApiCompareDay;
+}
+
+export interface ApiCompareDay {
+  date: string;
+  start: number;
+  points: HistoryPoint[];
+  /** Totals of the day; null figures when it has no data at all. */
+  personMinutes: number | null;
+  peopleMax: number | null;
+  visitors: number | null;
+  passersBy: number | null;
+  coverage: number;
 }

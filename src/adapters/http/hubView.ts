@@ -1,5 +1,6 @@
 import type { Site } from '../../config/site.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
+import type { VisitorThresholds } from '../../core/history/visitBins.ts';
 import type { Store, WindowRow } from '../storage/store.ts';
 
 /**
@@ -10,7 +11,18 @@ import type { Store, WindowRow } from '../storage/store.ts';
 export interface HubView {
   readonly site: SiteView;
   /** Reading only: the API never writes to the store. */
-  readonly store: Pick<Store, 'windows' | 'latestWindow' | 'devices' | 'totals' | 'positions'>;
+  readonly store: Pick<
+    Store,
+    | 'windows'
+    | 'latestWindow'
+    | 'devices'
+    | 'totals'
+    | 'positions'
+    | 'rollups'
+    | 'dwellDays'
+    | 'sensorHours'
+    | 'timeZone'
+  >;
   /** Resolves once every window received so far is written (or failed): readers see current data. */
   settled(): Promise<void>;
   /** Resolves once the positions located so far are stored. */
@@ -41,6 +53,15 @@ export interface SiteView {
   /** The counting model's interval level, or null when the hub counts by ratio. */
   countingIntervalLevel: number | null;
   positioning: PositioningView | undefined;
+  history: HistoryView;
+}
+
+/** How the hub keeps its history: the venue's time zone, raw days kept, who counts as a visitor. */
+export interface HistoryView {
+  timeZone: string;
+  /** Days of minute windows kept (0: all); older ranges are drawn from hour and day rollups. */
+  retentionDays: number;
+  visitors: VisitorThresholds;
 }
 
 export interface PositioningView {

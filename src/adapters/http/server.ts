@@ -7,6 +7,7 @@ import type { HubView } from './hubView.ts';
 import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
+import { registerHistoryRoutes } from './historyRoutes.ts';
 import { registerMetricsRoute } from './metricsRoute.ts';
 import { registerPositionRoutes } from './positionRoutes.ts';
 
@@ -93,6 +94,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerApiRoutes(app, options.hub, options.projectUrl);
   registerEventRoute(app, options.hub);
   registerExportRoutes(app, options.hub);
+  registerHistoryRoutes(app, options.hub);
   registerMetricsRoute(app, options.hub);
   registerPositionRoutes(app, options.hub);
 

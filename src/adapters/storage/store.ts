@@ -82,6 +82,93 @@ export interface DeviceQuery {
   search?: string;
 }
 
+/** Hours or days: the two resolutions rollups are kept at. */
+export type RollupResolution = 'hour' | 'day';
+
+/** People in the windows of a bucket that have an estimate. */
+export interface RollupPeople {
+  /** Windows with an estimate. */
+  windows: number;
+  /** Sums of the estimates and of their interval ends, for means. */
+  sum: number;
+  lowSum: number;
+  highSum: number;
+  /** The largest estimate and its interval (the earliest window, on a tie). */
+  max: number;
+  maxLow: number;
+  maxHigh: number;
+  /** Sum of estimate x window minutes. */
+  personMinutes: number;
+}
+
+/**
+ * One hour or one local day of history, kept forever. Every count is over the windows that have
+ * data: a bucket a sensor was off for has fewer `windows` (none at all: no row), never zeros.
+ */
+export interface RollupRow {
+  /** Unix seconds the local hour or day starts at. */
+  start: number;
+  /** '' for the whole site; a zone name once positioning writes per-zone rollups. */
+  zone: string;
+  /** Window starts with data. */
+  windows: number;
+  /** Sensor windows stored (one per sensor and window). */
+  sensorWindows: number;
+  frames: number;
+  /** Distinct device ids heard in the bucket. */
+  wifiDevices: number;
+  bleDevices: number;
+  /** Sums over windows of each window's counts, for means per window. */
+  wifiWindowSum: number;
+  bleWindowSum: number;
+  deviceWindowSum: number;
+  /** The largest count of one window. */
+  wifiMax: number;
+  bleMax: number;
+  devicesMax: number;
+  /** Fixed addresses heard for the first time, and again after an earlier day (days only; 0 in hours). */
+  newDevices: number;
+  returningDevices: number;
+  people: RollupPeople | null;
+}
+
+/** Devices of one day in one cell of the dwell histogram (see core/history/visitBins.ts). */
+export interface DwellRow {
+  dayStart: number;
+  medium: Medium;
+  randomized: boolean;
+  dwellBin: number;
+  rssiBin: number;
+  devices: number;
+}
+
+/** One sensor's windows in one hour: where each sensor was listening. */
+export interface SensorHourRow {
+  hourStart: number;
+  sensorId: string;
+  windows: number;
+  frames: number;
+}
+
+/** What a retention run drops: everything before each time (Unix seconds). */
+export interface RetentionPlan {
+  /** Sightings, windows, estimates, positions and device-days. */
+  rawBefore: number;
+  /** Sensor-window claims: kept at least as long as a sensor's outbox holds a window. */
+  claimsBefore: number;
+  /** Device rows last seen before this. */
+  devicesBefore: number;
+}
+
+export interface PruneResult {
+  windows: number;
+  sightings: number;
+  positions: number;
+  deviceDays: number;
+  claims: number;
+  devices: number;
+}
+
 /** What a retention run removed. */
 export interface RetentionResult {
   windows: number;
@@ -140,7 +227,20 @@ export interface Store {
    * (Unix seconds). The device tables stay: they are the running totals.
    */
   deleteOlderThan(t: number): Promise<RetentionResult>;
-  /** Stores or replaces the people estimates of these windows. */
+  /**
+   * Retention that keeps the story: raw rows, claims and device rows each before their own time;
+   * rollups stay. Works in slices, so a writer never waits long behind it.
+   */
+  prune(plan: RetentionPlan): Promise<PruneResult>;
+  /** The IANA time zone whose local hours and days the rollups use (recorded on first open). */
+  readonly timeZone: string;
+  /** Hour or day rollups with `from <= start < to`, oldest first. */
+  rollups(resolution: RollupResolution, from: number, to: number, zone?: string): Promise<RollupRow[]>;
+  /** Dwell histogram cells of the days with `from <= dayStart < to` (cells with devices only). */
+  dwellDays(from: number, to: number, zone?: string): Promise<DwellRow[]>;
+  /** Each sensor's windows per hour, `from <= hourStart < to`. */
+  sensorHours(from: number, to: number): Promise<SensorHourRow[]>;
+  /** Stores or replaces the people estimates of these windows (and the rollups of their hours and days). */
   writeEstimates(rows: readonly WindowPeople[]): Promise<void>;
   /** Stores positions; a device's position at a time it already has is replaced. */
   writePositions(fixes: readonly LiveFix[]): Promise<void>;

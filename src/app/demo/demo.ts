@@ -44,6 +44,8 @@ export interface DemoOptions {
   ratio?: number;
   log?: (line: string) => void;
   clock?: Clock;
+  /** Time zone of the demo's history (default Europe/Prague, where it was recorded). */
+  timeZone?: string;
 }
 
 export interface RunningDemo {
@@ -111,7 +113,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   checkBindSecurity(options.host, options.token);
   const windowSeconds = options.windowSeconds ?? 60;
   const log = options.log ?? (() => {});
-  const store = new SqliteStore(options.dbPath);
+  // The recordings are from a lab in Brno: its hours and days are the demo's.
+  const store = new SqliteStore(options.dbPath, { timeZone: options.timeZone ?? 'Europe/Prague' });
   const positioning = await loadLivePositioning(
     join(DEMO_DATA_DIR, DEMO_WALK.site),
     DEMO_WALK.windowSeconds,

@@ -16,6 +16,7 @@ import { LatestWindow } from './latestWindow.ts';
 import { LivePositioning, type HubPositioning } from './livePositioning.ts';
 import { PeopleCounting } from './peopleCounting.ts';
 import { Retention } from './retention.ts';
+import { DEFAULT_VISITOR_THRESHOLDS, type VisitorThresholds } from '../../core/history/visitBins.ts';
 import { SensorRegistry } from './sensorRegistry.ts';
 import { WindowIntake } from './windowIntake.ts';
 import { WindowStorage } from './windowStorage.ts';
@@ -34,8 +35,10 @@ export interface HubOptions {
   positioning?: HubPositioning;
   /** The people-counting model; without one, the dashboard falls back to devices / ratio. */
   counting?: CountingParams;
-  /** Days of windows kept; 0 (default) keeps everything. */
+  /** Days of raw data kept (rollups are kept forever); 0 (default) keeps everything. */
   retentionDays?: number;
+  /** Who counts as a visitor in the venue views; default 5 minutes within -80 dBm. */
+  visitors?: VisitorThresholds;
   /** How far ahead of the hub's clock a window may start. Default 600 s. */
   futureSkewSeconds?: number;
   /** Windows older than this are refused; undefined takes any age (the demo replays 2022). */
@@ -131,6 +134,11 @@ export class Hub implements HubView {
       windowSeconds: options.windowSeconds,
       ratio: options.ratio,
       countingIntervalLevel: this.people?.intervalLevel ?? null,
+      history: {
+        timeZone: store.timeZone,
+        retentionDays: options.retentionDays ?? 0,
+        visitors: options.visitors ?? DEFAULT_VISITOR_THRESHOLDS,
+      },
       positioning:
         options.positioning === undefined || this.positioning === undefined
           ? undefined

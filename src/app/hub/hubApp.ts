@@ -59,6 +59,7 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     ratio: config.hub.ratio,
     exportDir: join(dataDir, 'exports'),
     retentionDays: config.hub.retentionDays,
+    visitors: { minDwellMinutes: config.hub.history.visitorMinutes, minRssi: config.hub.history.visitorRssi },
     maxWindowAgeSeconds:
       86_400 *
       (config.hub.retentionDays > 0
@@ -80,6 +81,11 @@ export async function startHubApp(options: HubAppOptions): Promise<RunningHub> {
     ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   homeAssistant?.start();
+  if (store.timeZone !== config.hub.history.timeZone)
+    log(
+      `the database keeps its history in ${store.timeZone} (where it was started), not ${config.hub.history.timeZone}: ` +
+        'hours and days stay in its zone so one history never mixes two calendars',
+    );
   await hub.start();
   const server = await buildServer({
     hub,

@@ -17,7 +17,9 @@ const schemas = new SchemaPool();
 after(() => schemas.dropAll());
 
 if (SKIP_NO_POSTGRES === false) {
-  storeContract('PostgreSQL', () => PostgresStore.open(POSTGRES_URL, { schema: schemas.next() }));
+  storeContract('PostgreSQL', (options) =>
+    PostgresStore.open(POSTGRES_URL, { schema: schemas.next(), ...options }),
+  );
 } else {
   test('PostgreSQL store contract', { skip: SKIP_NO_POSTGRES }, () => {});
 }

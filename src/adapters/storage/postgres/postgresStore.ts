@@ -6,7 +6,13 @@ import type {
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
+  DwellRow,
+  PruneResult,
+  RetentionPlan,
   RetentionResult,
+  RollupResolution,
+  RollupRow,
+  SensorHourRow,
   SightingRow,
   Store,
   StoreTotals,
@@ -28,7 +34,18 @@ import {
   type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
-import { POSTGRES_MIGRATIONS } from './migrations.ts';
+import { DEVICE_TOTALS_REFRESH, POSTGRES_MIGRATIONS, ROLLUPS_MIGRATION } from './migrations.ts';
+import { backfillPostgresRollups } from './postgresBackfill.ts';
+import {
+  prunePostgres,
+  readDwellDays,
+  readRollups,
+  readSensorHours,
+  readTotals,
+  recordedCalendar,
+} from './postgresHistory.ts';
+import { PostgresRollups } from './postgresRollups.ts';
+import { TimePartitions } from './timePartitions.ts';
 
 /** Text columns sort by code point, as SQLite's BINARY collation does, whatever the database's locale. */
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
@@ -57,6 +74,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Where connection errors of idle pool clients are reported. */
   log?: (line: string) => void;
+  /** IANA time zone of the rollups' hours and days on first open (default UTC); recorded and kept after. */
+  timeZone?: string;
 }
 
 interface SightingDbRow {
@@ -194,6 +213,8 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
   private ready: Promise<void> | undefined;
+  private history: { rollups: PostgresRollups; partitions: TimePartitions } | undefined;
+  private readonly requestedTimeZone: string | undefined;
 
   constructor(connectionString: string, options: PostgresStoreOptions = {}) {
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
@@ -202,6 +223,7 @@ export class PostgresStore implements Store {
       );
     }
     this.schema = options.schema;
+    this.requestedTimeZone = options.timeZone;
     this.pool = new pg.Pool({
       connectionString,
       // bigint counters come back as numbers (exact below 2^53), not strings.
@@ -263,8 +285,10 @@ export class PostgresStore implements Store {
       const applied = new Set(
         (await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((r) => r.id),
       );
+      const done: number[] = [];
       for (const migration of POSTGRES_MIGRATIONS) {
         if (applied.has(migration.id)) continue;
+        done.push(migration.id);
         await client.query(migration.sql);
         await client.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
           migration.id,
@@ -272,7 +296,23 @@ export class PostgresStore implements Store {
           Date.now() / 1000,
         ]);
       }
+      const calendar = await recordedCalendar(client, this.requestedTimeZone);
+      this.history = {
+        rollups: new PostgresRollups(calendar),
+        partitions: new TimePartitions(this.pool, calendar, `partition:${this.schema ?? ''}`),
+      };
+      if (done.includes(ROLLUPS_MIGRATION)) await backfillPostgresRollups(client, this.history.rollups);
     });
+  }
+
+  /** The rollups and partitions, once migrations have run. */
+  private async historyParts(): Promise<{ rollups: PostgresRollups; partitions: TimePartitions }> {
+    await this.init();
+    return this.history!;
+  }
+
+  get timeZone(): string {
+    return this.history?.rollups.calendar.timeZone ?? this.requestedTimeZone ?? 'UTC';
   }
 
   /** Runs `work` in one transaction, retrying it whole after a deadlock or serialization failure. */
@@ -303,7 +343,7 @@ export class PostgresStore implements Store {
     if (parts.some((p) => p.windowStart !== windowStart)) {
       throw new RangeError('writeWindow parts must share one window start');
     }
-    await this.init();
+    await (await this.historyParts()).partitions.ensure('sightings', [windowStart]);
     // A sensor twice in one batch is a redelivery too: the first copy wins, as in SQLite.
     const unique = new Map<string, WindowSummary>();
     for (const part of parts) if (!unique.has(part.sensorId)) unique.set(part.sensorId, part);
@@ -411,20 +451,40 @@ export class PostgresStore implements Store {
 
     const windowMinutes = (windowEnd - windowStart) / 60;
     const folded: Record<Medium, DeviceRecord[]> = { wifi: [], ble: [] };
+    const folds: { before: DeviceRecord | undefined; after: DeviceRecord }[] = [];
     for (const medium of ['wifi', 'ble'] as const) {
       for (const [deviceId, sightings] of byDevice[medium]) {
         const row = rows[medium].get(deviceId);
-        folded[medium].push(
-          foldDeviceWindow(
-            row === undefined ? undefined : toDeviceRecord(row, medium),
-            sightings,
-            windowMinutes,
-            alreadyCounted(medium, deviceId),
-          ),
-        );
+        const existing = row === undefined ? undefined : toDeviceRecord(row, medium);
+        const record = foldDeviceWindow(existing, sightings, windowMinutes, alreadyCounted(medium, deviceId));
+        folded[medium].push(record);
+        folds.push({ before: existing, after: record });
       }
     }
-    return this.writeRows(client, parts, folded, windowDelta(parts, before));
+    const delta = windowDelta(parts, before);
+    const row = await this.writeRows(client, parts, folded, delta);
+    const firstSeen = new Map<string, number>();
+    for (const medium of ['wifi', 'ble'] as const)
+      for (const r of folded[medium]) firstSeen.set(`${medium} ${r.deviceId}`, r.firstSeen);
+    const counts = (w: WindowRow) => ({ wifi: w.wifiDevices, ble: w.bluetoothDevices, both: w.bothDevices });
+    const newWindow = row.sensors === delta.sensors;
+    await this.history!.rollups.recordWindow(client, {
+      windowStart,
+      windowEnd,
+      fresh: parts,
+      countedInWindow: alreadyCounted,
+      firstSeen: (medium, id) => firstSeen.get(`${medium} ${id}`)!,
+      before: newWindow
+        ? undefined
+        : {
+            wifi: row.wifiDevices - delta.wifiDevices,
+            ble: row.bluetoothDevices - delta.bluetoothDevices,
+            both: row.bothDevices - delta.bothDevices,
+          },
+      after: counts(row),
+      folds,
+    });
+    return row;
   }
 
   /** Sightings, both device tables and the window row in one statement: every row set goes in as arrays. */
@@ -569,35 +629,7 @@ export class PostgresStore implements Store {
 
   async totals(): Promise<StoreTotals> {
     await this.init();
-    const { rows } = await this.pool.query<{
-      wifi: number;
-      ble: number;
-      minutes: number | null;
-      windows: number;
-      first: number | null;
-      last: number | null;
-      pm: number | null;
-      stay: number | null;
-    }>(
-      `SELECT (SELECT COUNT(*)::int FROM wifi) AS wifi, (SELECT COUNT(*)::int FROM bluetooth) AS ble,
-        (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
-        (SELECT AVG(minutes_spent)::float8 FROM wifi WHERE NOT randomized AND windows_seen >= 2) AS stay,
-        COALESCE((SELECT SUM(minutes_spent) FROM wifi), 0) + COALESCE((SELECT SUM(minutes_spent) FROM bluetooth), 0) AS minutes,
-        w.n AS windows, w.first, w.last
-      FROM (SELECT COUNT(*)::int AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows) AS w`,
-    );
-    const r = rows[0]!;
-    const devices = r.wifi + r.ble;
-    return {
-      wifiDevices: r.wifi,
-      bluetoothDevices: r.ble,
-      windows: r.windows,
-      averageMinutesSpent: devices === 0 ? 0 : (r.minutes ?? 0) / devices,
-      firstWindow: r.first,
-      lastWindow: r.last,
-      personMinutes: r.pm,
-      meanStayMinutes: r.stay,
-    };
+    return readTotals(this.pool);
   }
 
   async resetMinutes(): Promise<void> {
@@ -606,6 +638,7 @@ export class PostgresStore implements Store {
     await this.transaction(async (client) => {
       await client.query('UPDATE wifi SET minutes_spent = 0');
       await client.query('UPDATE bluetooth SET minutes_spent = 0');
+      await client.query(DEVICE_TOTALS_REFRESH);
     });
   }
 
@@ -617,35 +650,58 @@ export class PostgresStore implements Store {
       await client.query('DELETE FROM sensor_windows WHERE window_start < $1', [t]);
       await client.query('DELETE FROM estimates WHERE window_start < $1', [t]);
       await client.query('DELETE FROM positions WHERE t < $1', [t]);
+      await client.query('DELETE FROM device_days WHERE day_start < $1', [t]);
       return { windows: windows.rowCount ?? 0, sightings: sightings.rowCount ?? 0 };
     });
   }
 
   async writeEstimates(rows: readonly WindowPeople[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.init();
-    await this.pool.query(
-      `INSERT INTO estimates (window_start, window_end, devices, randomized_devices, estimate, low, high, final)
+    const { rollups } = await this.historyParts();
+    await this.transaction(async (client) => {
+      await client.query(
+        `INSERT INTO estimates (window_start, window_end, devices, randomized_devices, estimate, low, high, final)
        SELECT * FROM unnest($1::float8[], $2::float8[], $3::int[], $4::int[], $5::float8[], $6::float8[], $7::float8[], $8::bool[])
        ON CONFLICT (window_start) DO UPDATE SET window_end = excluded.window_end, devices = excluded.devices,
          randomized_devices = excluded.randomized_devices, estimate = excluded.estimate, low = excluded.low,
          high = excluded.high, final = excluded.final`,
-      [
-        rows.map((r) => r.windowStart),
-        rows.map((r) => r.windowEnd),
-        rows.map((r) => r.devices),
-        rows.map((r) => r.randomizedDevices),
-        rows.map((r) => r.estimate),
-        rows.map((r) => r.low),
-        rows.map((r) => r.high),
-        rows.map((r) => r.final),
-      ],
-    );
+        [
+          rows.map((r) => r.windowStart),
+          rows.map((r) => r.windowEnd),
+          rows.map((r) => r.devices),
+          rows.map((r) => r.randomizedDevices),
+          rows.map((r) => r.estimate),
+          rows.map((r) => r.low),
+          rows.map((r) => r.high),
+          rows.map((r) => r.final),
+        ],
+      );
+      await rollups.recordEstimates(client, rows);
+    });
+  }
+
+  async rollups(resolution: RollupResolution, from: number, to: number, zone = ''): Promise<RollupRow[]> {
+    await this.init();
+    return readRollups(this.pool, resolution, from, to, zone);
+  }
+
+  async dwellDays(from: number, to: number, zone = ''): Promise<DwellRow[]> {
+    await this.init();
+    return readDwellDays(this.pool, from, to, zone);
+  }
+
+  async sensorHours(from: number, to: number): Promise<SensorHourRow[]> {
+    await this.init();
+    return readSensorHours(this.pool, from, to);
+  }
+
+  async prune(plan: RetentionPlan): Promise<PruneResult> {
+    return prunePostgres(this.pool, (await this.historyParts()).partitions, plan);
   }
 
   async writePositions(fixes: readonly LiveFix[]): Promise<void> {
     if (fixes.length === 0) return;
-    await this.init();
+    await (await this.historyParts()).partitions.ensure('positions', new Set(fixes.map((f) => f.t)));
     await this.pool.query(
       `INSERT INTO positions (t, device_id, medium, x, y, uncertainty, sensors, method)
        SELECT * FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[], $8::text[])

@@ -19,6 +19,51 @@ function deviceTable(name: 'wifi' | 'bluetooth'): string {
       CREATE INDEX ${name}_last_seen ON ${name} (last_seen);`;
 }
 
+/** An hour or day of history; the same columns in both (new and returning devices are counted per day). */
+function rollupTable(name: 'rollup_hours' | 'rollup_days'): string {
+  return `CREATE TABLE ${name} (
+        start REAL NOT NULL,
+        zone TEXT NOT NULL,
+        windows INTEGER NOT NULL DEFAULT 0,
+        sensor_windows INTEGER NOT NULL DEFAULT 0,
+        frames INTEGER NOT NULL DEFAULT 0,
+        wifi_devices INTEGER NOT NULL DEFAULT 0,
+        ble_devices INTEGER NOT NULL DEFAULT 0,
+        wifi_window_sum INTEGER NOT NULL DEFAULT 0,
+        ble_window_sum INTEGER NOT NULL DEFAULT 0,
+        device_window_sum INTEGER NOT NULL DEFAULT 0,
+        wifi_max INTEGER NOT NULL DEFAULT 0,
+        ble_max INTEGER NOT NULL DEFAULT 0,
+        devices_max INTEGER NOT NULL DEFAULT 0,
+        new_devices INTEGER NOT NULL DEFAULT 0,
+        returning_devices INTEGER NOT NULL DEFAULT 0,
+        est_windows INTEGER NOT NULL DEFAULT 0,
+        est_sum REAL NOT NULL DEFAULT 0,
+        low_sum REAL NOT NULL DEFAULT 0,
+        high_sum REAL NOT NULL DEFAULT 0,
+        est_max REAL,
+        est_max_low REAL,
+        est_max_high REAL,
+        person_minutes REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (start, zone)
+      ) WITHOUT ROWID;`;
+}
+
+/**
+ * The device tables' totals recomputed from their rows (migration, reset, retention); ingest keeps
+ * them up to date in between. Mean stay: fixed Wi-Fi addresses seen in two windows or more.
+ */
+export const DEVICE_TOTALS_REFRESH = `
+      DELETE FROM device_totals;
+      INSERT INTO device_totals (medium, devices, minutes, stay_devices, stay_minutes)
+        SELECT 'wifi', COUNT(*), COALESCE(SUM(minutes_spent), 0),
+          COALESCE(SUM(CASE WHEN randomized = 0 AND windows_seen >= 2 THEN 1 ELSE 0 END), 0),
+          COALESCE(SUM(CASE WHEN randomized = 0 AND windows_seen >= 2 THEN minutes_spent ELSE 0 END), 0) FROM wifi
+        UNION ALL SELECT 'ble', COUNT(*), COALESCE(SUM(minutes_spent), 0), 0, 0 FROM bluetooth;`;
+
+/** The migration that adds the rollups: a database that had data before it gets them rebuilt. */
+export const ROLLUPS_MIGRATION = 5;
+
 /**
  * Schema versions, applied in order and recorded in `schema_migrations`. Never edit a
  * migration that has shipped: add the next one. Times are Unix seconds (REAL).
@@ -118,6 +163,54 @@ export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string
         reason TEXT NOT NULL,
         payload TEXT NOT NULL
       );
+    `,
+  },
+  {
+    id: 5,
+    name: 'hour and day rollups, dwell histogram, sensor hours and device-days',
+    // Rollups are kept forever; device_days goes with the raw data. zone '' is the whole site:
+    // the key leaves room for per-zone rows without another migration.
+    sql: `
+      ${rollupTable('rollup_hours')}
+      ${rollupTable('rollup_days')}
+      CREATE TABLE dwell_days (
+        day_start REAL NOT NULL,
+        zone TEXT NOT NULL,
+        medium TEXT NOT NULL CHECK (medium IN ('wifi', 'ble')),
+        randomized INTEGER NOT NULL,
+        dwell_bin INTEGER NOT NULL,
+        rssi_bin INTEGER NOT NULL,
+        devices INTEGER NOT NULL,
+        PRIMARY KEY (day_start, zone, medium, randomized, dwell_bin, rssi_bin)
+      ) WITHOUT ROWID;
+      CREATE TABLE sensor_hours (
+        hour_start REAL NOT NULL,
+        sensor_id TEXT NOT NULL,
+        windows INTEGER NOT NULL,
+        frames INTEGER NOT NULL,
+        PRIMARY KEY (hour_start, sensor_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE device_days (
+        medium TEXT NOT NULL CHECK (medium IN ('wifi', 'ble')),
+        device_id TEXT NOT NULL,
+        day_start REAL NOT NULL,
+        minutes REAL NOT NULL,
+        hours_mask INTEGER NOT NULL,
+        rssi_max REAL,
+        randomized INTEGER NOT NULL,
+        returned INTEGER,
+        PRIMARY KEY (medium, device_id, day_start)
+      ) WITHOUT ROWID;
+      CREATE INDEX device_days_day ON device_days (day_start);
+      CREATE TABLE history_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE device_totals (
+        medium TEXT PRIMARY KEY,
+        devices INTEGER NOT NULL,
+        minutes REAL NOT NULL,
+        stay_devices INTEGER NOT NULL,
+        stay_minutes REAL NOT NULL
+      );
+      ${DEVICE_TOTALS_REFRESH}
     `,
   },
 ];

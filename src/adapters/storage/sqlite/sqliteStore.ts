@@ -6,7 +6,13 @@ import type {
   DeviceQuery,
   DeviceRow,
   DeviceSortKey,
+  DwellRow,
+  PruneResult,
+  RetentionPlan,
   RetentionResult,
+  RollupResolution,
+  RollupRow,
+  SensorHourRow,
   SightingRow,
   Store,
   StoreTotals,
@@ -28,7 +34,22 @@ import {
   type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
-import { SQLITE_MIGRATIONS } from './migrations.ts';
+import { DEVICE_TOTALS_REFRESH, ROLLUPS_MIGRATION, SQLITE_MIGRATIONS } from './migrations.ts';
+import { backfillSqliteRollups } from './sqliteBackfill.ts';
+import {
+  pruneSqlite,
+  readDwellDays,
+  readRollups,
+  readSensorHours,
+  readTotals,
+  recordedCalendar,
+} from './sqliteHistory.ts';
+import { SqliteRollups } from './sqliteRollups.ts';
+
+export interface SqliteStoreOptions {
+  /** IANA time zone of the rollups' hours and days on first open (default UTC); recorded and kept after. */
+  timeZone?: string;
+}
 
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
   lastSeen: 'last_seen',
@@ -70,14 +91,21 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly writeTx: (parts: readonly WindowSummary[]) => WriteResult;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rollups_: SqliteRollups;
 
-  constructor(path: string) {
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.migrate();
+    const applied = this.migrate();
+    this.rollups_ = new SqliteRollups(this.db, recordedCalendar(this.db, options.timeZone));
+    if (applied.includes(ROLLUPS_MIGRATION)) backfillSqliteRollups(this.db, this.rollups_);
     this.writeTx = this.db.transaction((parts: readonly WindowSummary[]) => this.writeParts(parts));
+  }
+
+  get timeZone(): string {
+    return this.rollups_.calendar.timeZone;
   }
 
   /** Compiles each SQL text once: ingest runs the same few statements for every device of every window. */
@@ -90,13 +118,15 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private migrate(): void {
+  /** Applies what is pending; returns the ids it applied. */
+  private migrate(): number[] {
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)',
     );
     const applied = new Set(
       (this.db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id),
     );
+    const done: number[] = [];
     for (const migration of SQLITE_MIGRATIONS) {
       if (applied.has(migration.id)) continue;
       this.db.transaction(() => {
@@ -105,7 +135,9 @@ export class SqliteStore implements Store {
           .prepare('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
           .run(migration.id, migration.name, Date.now() / 1000);
       })();
+      done.push(migration.id);
     }
+    return done;
   }
 
   async writeWindow(parts: readonly WindowSummary[]): Promise<WriteResult> {
@@ -177,23 +209,37 @@ export class SqliteStore implements Store {
       }
     }
 
+    const before = this.sql(`${WINDOWS_WITH_PEOPLE} WHERE w.window_start = ?`).get(windowStart) as
+      WindowDbRow | undefined;
     const windowMinutes = (parts[0]!.windowEnd - windowStart) / 60;
+    const folds: { before: DeviceRecord | undefined; after: DeviceRecord }[] = [];
     for (const [key, sightings] of byDevice) {
       const { medium, deviceId } = sightings[0]!;
       const table = DEVICE_TABLE[medium];
       const row = this.sql(`SELECT * FROM ${table} WHERE device_id = ?`).get(deviceId) as
         DeviceDbRow | undefined;
-      const record = foldDeviceWindow(
-        row === undefined ? undefined : toDeviceRecord(decodeDevice(row), medium),
-        sightings,
-        windowMinutes,
-        alreadyCounted.has(key),
-      );
+      const existing = row === undefined ? undefined : toDeviceRecord(decodeDevice(row), medium);
+      const record = foldDeviceWindow(existing, sightings, windowMinutes, alreadyCounted.has(key));
       this.upsertDevice(table, record);
+      folds.push({ before: existing, after: record });
     }
 
     this.refreshWindowRow(windowStart, parts[0]!.windowEnd);
     const row = this.sql(`${WINDOWS_WITH_PEOPLE} WHERE w.window_start = ?`).get(windowStart) as WindowDbRow;
+    const counts = (w: WindowDbRow) => ({
+      wifi: w.wifi_devices,
+      ble: w.bluetooth_devices,
+      both: w.both_devices,
+    });
+    this.rollups_.recordWindow({
+      windowStart,
+      windowEnd: parts[0]!.windowEnd,
+      fresh,
+      alreadyCounted,
+      before: before === undefined ? undefined : counts(before),
+      after: counts(row),
+      folds,
+    });
     return { stored: fresh.length, duplicates: parts.length - fresh.length, window: decodeWindow(row) };
   }
 
@@ -297,37 +343,14 @@ export class SqliteStore implements Store {
   }
 
   async totals(): Promise<StoreTotals> {
-    const one = <T>(sql: string) => this.sql(sql).get() as T;
-    const wifi = one<{ n: number; m: number | null }>(
-      'SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM wifi',
-    );
-    const ble = one<{ n: number; m: number | null }>(
-      'SELECT COUNT(*) AS n, SUM(minutes_spent) AS m FROM bluetooth',
-    );
-    const win = one<{ n: number; first: number | null; last: number | null }>(
-      'SELECT COUNT(*) AS n, MIN(window_start) AS first, MAX(window_start) AS last FROM windows',
-    );
-    const people = one<{ pm: number | null; stay: number | null }>(
-      `SELECT (SELECT SUM(estimate * (window_end - window_start) / 60) FROM estimates) AS pm,
-        (SELECT AVG(minutes_spent) FROM wifi WHERE randomized = 0 AND windows_seen >= 2) AS stay`,
-    );
-    const devices = wifi.n + ble.n;
-    return {
-      personMinutes: people.pm,
-      meanStayMinutes: people.stay,
-      wifiDevices: wifi.n,
-      bluetoothDevices: ble.n,
-      windows: win.n,
-      averageMinutesSpent: devices === 0 ? 0 : ((wifi.m ?? 0) + (ble.m ?? 0)) / devices,
-      firstWindow: win.first,
-      lastWindow: win.last,
-    };
+    return readTotals(this.db);
   }
 
   async resetMinutes(): Promise<void> {
     this.db.transaction(() => {
       this.db.exec('UPDATE wifi SET minutes_spent = 0');
       this.db.exec('UPDATE bluetooth SET minutes_spent = 0');
+      this.db.exec(DEVICE_TOTALS_REFRESH);
     })();
   }
 
@@ -338,6 +361,7 @@ export class SqliteStore implements Store {
       this.sql('DELETE FROM sensor_windows WHERE window_start < ?').run(t);
       this.sql('DELETE FROM estimates WHERE window_start < ?').run(t);
       this.sql('DELETE FROM positions WHERE t < ?').run(t);
+      this.sql('DELETE FROM device_days WHERE day_start < ?').run(t);
       return { windows, sightings };
     })();
   }
@@ -360,7 +384,24 @@ export class SqliteStore implements Store {
           r.final ? 1 : 0,
         );
       }
+      this.rollups_.recordEstimates(rows);
     })();
+  }
+
+  async rollups(resolution: RollupResolution, from: number, to: number, zone = ''): Promise<RollupRow[]> {
+    return readRollups(this.db, resolution, from, to, zone);
+  }
+
+  async dwellDays(from: number, to: number, zone = ''): Promise<DwellRow[]> {
+    return readDwellDays(this.db, from, to, zone);
+  }
+
+  async sensorHours(from: number, to: number): Promise<SensorHourRow[]> {
+    return readSensorHours(this.db, from, to);
+  }
+
+  prune(plan: RetentionPlan): Promise<PruneResult> {
+    return pruneSqlite(this.db, plan);
   }
 
   async writePositions(fixes: readonly LiveFix[]): Promise<void> {
