@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   api: async () => (await import('./apiLatency.ts')).benchApiLatency,
   hub: async () => (await import('./hubIngest.ts')).benchHubIngest,
   positioning: async () => (await import('./positioning.ts')).benchPositioning,
+  estimator: async () => (await import('./peopleEstimator.ts')).benchPeopleEstimator,
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));
