@@ -1,6 +1,7 @@
 import type { Site } from '../../config/site.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
 import type { Store, WindowRow } from '../storage/store.ts';
+import type { HeadcountView } from './headcountView.ts';
 
 /**
  * What the HTTP API and the dashboard need of a hub: its settings, read access to the store,
@@ -11,6 +12,8 @@ export interface HubView {
   readonly site: SiteView;
   /** Reading only: the API never writes to the store. */
   readonly store: Pick<Store, 'windows' | 'latestWindow' | 'devices' | 'totals' | 'positions'>;
+  /** Headcounts that calibrate the people estimates; undefined when the hub counts by ratio. */
+  readonly headcounts: HeadcountView | undefined;
   /** Resolves once every window received so far is written (or failed): readers see current data. */
   settled(): Promise<void>;
   /** Resolves once the positions located so far are stored. */

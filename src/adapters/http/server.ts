@@ -7,6 +7,7 @@ import type { HubView } from './hubView.ts';
 import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
+import { registerHeadcountRoutes } from './headcountRoutes.ts';
 import { registerMetricsRoute } from './metricsRoute.ts';
 import { registerPositionRoutes } from './positionRoutes.ts';
 
@@ -58,9 +59,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         'this hub answers loopback host names only (bind elsewhere with a token)',
       );
     }
-    if (request.method === 'POST' && request.headers['x-airtrace'] !== '1') {
+    if ((request.method === 'POST' || request.method === 'DELETE') && request.headers['x-airtrace'] !== '1') {
       // A custom header needs a CORS preflight, which this hub never grants: no cross-site POST.
-      return sendError(reply, 403, 'missing-header', 'POST requests need the header x-airtrace: 1');
+      return sendError(
+        reply,
+        403,
+        'missing-header',
+        `${request.method} requests need the header x-airtrace: 1`,
+      );
     }
     if (token === undefined || route === '/healthz' || route === '/*' || route === '/') return;
     const query = request.query as Record<string, unknown>;
@@ -95,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerExportRoutes(app, options.hub);
   registerMetricsRoute(app, options.hub);
   registerPositionRoutes(app, options.hub);
+  registerHeadcountRoutes(app, options.hub);
 
   if (existsSync(options.webRoot)) {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/' });

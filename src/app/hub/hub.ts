@@ -11,6 +11,7 @@ import type { Store } from '../../adapters/storage/store.ts';
 import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
 import { DataSaver } from './dataSaver.ts';
 import { HubEventBus, type HubEvents } from './hubEvents.ts';
+import { HubHeadcounts } from './hubHeadcounts.ts';
 import { hubMetrics } from './hubMetrics.ts';
 import { LivePositioning, type HubPositioning } from './livePositioning.ts';
 import { PeopleCounting } from './peopleCounting.ts';
@@ -57,6 +58,7 @@ export class Hub implements HubView {
   readonly intake: WindowIntake;
   readonly sensorRegistry: SensorRegistry;
   readonly people: PeopleCounting | undefined;
+  readonly headcounts: HubHeadcounts | undefined;
   readonly positioning: LivePositioning | undefined;
   readonly site: SiteView;
   private readonly saver: DataSaver;
@@ -84,6 +86,8 @@ export class Hub implements HubView {
             clock,
             log,
           });
+    this.headcounts =
+      this.people === undefined ? undefined : new HubHeadcounts({ store, people: this.people, clock });
     this.storage = new WindowStorage(store, async (row) => {
       events.emit('windowStored', this.people === undefined ? row : this.people.withPeople(row));
     });
@@ -149,6 +153,7 @@ export class Hub implements HubView {
     this.sensorRegistry.start();
     this.people?.start();
     this.positioning?.start();
+    await this.headcounts?.start();
     await this.retention.start();
     const { subscriber } = this.options;
     this.offTransport = [
