@@ -10,6 +10,7 @@ import { registerExportRoutes } from './exportRoutes.ts';
 import { registerHeadcountRoutes } from './headcountRoutes.ts';
 import { registerMetricsRoute } from './metricsRoute.ts';
 import { registerPositionRoutes } from './positionRoutes.ts';
+import { registerZoneRoutes } from './zoneRoutes.ts';
 
 export interface ServerOptions {
   hub: HubView;
@@ -102,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerMetricsRoute(app, options.hub);
   registerPositionRoutes(app, options.hub);
   registerHeadcountRoutes(app, options.hub);
+  registerZoneRoutes(app, options.hub);
 
   if (existsSync(options.webRoot)) {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/' });

@@ -7,6 +7,7 @@ import type {
   SensorView,
   SiteView,
 } from '../../adapters/http/hubView.ts';
+import type { ZoneOccupancyNow } from '../../adapters/http/zoneView.ts';
 import type { Store } from '../../adapters/storage/store.ts';
 import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
 import { DataSaver } from './dataSaver.ts';
@@ -94,7 +95,14 @@ export class Hub implements HubView {
     this.positioning =
       options.positioning === undefined
         ? undefined
-        : new LivePositioning({ events, store, positioning: options.positioning, clock, log });
+        : new LivePositioning({
+            events,
+            store,
+            positioning: options.positioning,
+            clock,
+            log,
+            ...(this.people === undefined ? {} : { personOf: (id: string) => this.people!.personOf(id) }),
+          });
     this.intake = new WindowIntake({
       events,
       storage: this.storage,
@@ -190,6 +198,10 @@ export class Hub implements HubView {
 
   latestFixT(): number | null {
     return this.positioning?.latestFixT ?? null;
+  }
+
+  zoneOccupancy(maxAgeSeconds?: number): ZoneOccupancyNow | undefined {
+    return this.positioning?.occupancy(maxAgeSeconds);
   }
 
   sensors(): SensorView[] {

@@ -34,6 +34,7 @@ export class PeopleCounting {
   /** Calibrated, as shown. */
   private readonly latestPeople = new Map<number, WindowPeople>();
   private timer: TimerHandle | undefined;
+  private groups: { at: number; of: Map<string, number> } | undefined;
   private writing: Promise<void> = Promise.resolve();
   private off: (() => void) | undefined;
 
@@ -79,6 +80,19 @@ export class PeopleCounting {
     const people = this.latestPeople.get(row.windowStart) ?? row.people;
     this.schedule();
     return people === row.people ? row : { ...row, people };
+  }
+
+  /**
+   * The person (device group) an address belongs to, as counting groups the last hour's
+   * rotating addresses; undefined for an address counting has not heard. Regrouped at most once
+   * per new window.
+   */
+  personOf(deviceId: string): string | undefined {
+    const latest = this.estimator.latestWindowStart;
+    if (this.groups === undefined || this.groups.at !== latest)
+      this.groups = { at: latest, of: this.estimator.recentDeviceGroups(this.estimator.horizonSeconds) };
+    const group = this.groups.of.get(deviceId);
+    return group === undefined ? undefined : `device-group:${group}`;
   }
 
   private schedule(): void {

@@ -1,5 +1,6 @@
 import type { WindowSummary } from '../../core/model.ts';
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
+import { groupDevices } from '../../core/occupancy/deviceGrouping.ts';
 import { BLOCK_SECONDS, estimateWindows, lookbackSeconds } from '../../core/occupancy/peopleEstimate.ts';
 import type { Span } from '../../core/occupancy/presence.ts';
 import { windowStartOf } from '../../core/window/windowBounds.ts';
@@ -97,6 +98,18 @@ export class PeopleEstimator {
         high: e.high,
         final: this.latestStart - e.end >= hold,
       }));
+  }
+
+  /**
+   * The device (group of rotating addresses, as counting groups them) of every address heard in
+   * the last `seconds`: address id -> group number. Numbers are only comparable within one call.
+   */
+  recentDeviceGroups(seconds: number): Map<string, number> {
+    const sightings = this.history.sightingsFrom(this.latestStart - seconds);
+    const groups = groupDevices(sightings, this.params.grouping, this.params.ignoreDeviceIds);
+    const groupOf = new Map<string, number>();
+    for (const g of groups) for (const id of g.members) groupOf.set(id, g.id);
+    return groupOf;
   }
 
   /** The oldest window a new window may still revise. */
