@@ -176,6 +176,8 @@ export const escaping: Topic = {
               y: 5,
               uncertainty: 1,
               sensors: 3,
+              radius90: 1.6,
+              zone: null,
             });
             await route.fulfill({ json: positions });
           },

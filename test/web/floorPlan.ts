@@ -114,6 +114,8 @@ export const floorPlan: Topic = {
           y: 5,
           uncertainty: 2,
           sensors: 2,
+          radius90: 3.5,
+          zone: HOSTILE_ZONE,
         };
         const positions: ApiPositions = {
           from: now - 6,

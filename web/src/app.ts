@@ -5,6 +5,7 @@ import { DataCard } from './dataCard.ts';
 import { DeviceTable } from './deviceTable.ts';
 import { Donut } from './donut.ts';
 import { FloorPlan } from './floorPlan.ts';
+import { HeadcountCard } from './headcountCard.ts';
 import { Header } from './header.ts';
 import { NowCard } from './nowCard.ts';
 import { OverTimeCard } from './overTimeCard.ts';
@@ -42,6 +43,13 @@ export function App() {
 
     <main class="grid">
       <${NowCard} summary=${summary} counting=${counting} ratioOn=${ratioOn} />
+      <${HeadcountCard}
+        summary=${summary}
+        counting=${counting}
+        shown=${ratioOn}
+        reconnectKey=${d.reconnects}
+        onError=${d.onError}
+      />
       <${VisitorsCard} totals=${summary?.totals} counting=${counting} ratioOn=${ratioOn} />
       <${TimeSpentCard}
         totals=${summary?.totals}
@@ -67,7 +75,7 @@ export function App() {
         windowSeconds=${windowSeconds}
       />
 
-      <${FloorPlan} feed=${d.positionFeed} reconnectKey=${d.reconnects} />
+      <${FloorPlan} feed=${d.positionFeed} zoneFeed=${d.zoneFeed} reconnectKey=${d.reconnects} />
 
       <div class="wide tables">
         <${DeviceTable} medium="wifi" title="Wi-Fi devices" version=${d.tableVersion} onError=${d.onError} />
