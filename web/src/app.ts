@@ -5,7 +5,7 @@ import { DataCard } from './dataCard.ts';
 import { DeviceTable } from './deviceTable.ts';
 import { Donut } from './donut.ts';
 import { FloorPlan } from './floorPlan.ts';
-import { HeadcountCard } from './headcountCard.ts';
+import { HeadcountForm } from './headcountForm.ts';
 import { Header } from './header.ts';
 import { NowCard } from './nowCard.ts';
 import { OverTimeCard } from './overTimeCard.ts';
@@ -42,14 +42,15 @@ export function App() {
     ${d.connected || summary === null ? null : html`<div class="notice">Live updates paused: reconnecting…</div>`}
 
     <main class="grid">
-      <${NowCard} summary=${summary} counting=${counting} ratioOn=${ratioOn} />
-      <${HeadcountCard}
-        summary=${summary}
-        counting=${counting}
-        shown=${ratioOn}
-        reconnectKey=${d.reconnects}
-        onError=${d.onError}
-      />
+      <${NowCard} summary=${summary} counting=${counting} ratioOn=${ratioOn}>
+        <${HeadcountForm}
+          summary=${summary}
+          counting=${counting}
+          shown=${ratioOn}
+          reconnectKey=${d.reconnects}
+          onError=${d.onError}
+        />
+      <//>
       <${VisitorsCard} totals=${summary?.totals} counting=${counting} ratioOn=${ratioOn} />
       <${TimeSpentCard}
         totals=${summary?.totals}

@@ -18,12 +18,12 @@ interface Props {
 }
 
 /**
- * "There are [ ] people now": a count typed here calibrates the model's estimates and their
+ * "There are [ ] people now", folded under the people estimate: a count typed here calibrates the model's estimates and their
  * intervals (the hub revises the recent windows at once). The count is paired with the window the
  * page shows, since that is the estimate it corrects. Listed with the model's own estimate of its
  * moment, each removable. Only with the counting model: devices / ratio has nothing to calibrate.
  */
-export function HeadcountCard({ summary, counting, shown, reconnectKey, onError }: Props) {
+export function HeadcountForm({ summary, counting, shown, reconnectKey, onError }: Props) {
   const visible = shown && counting.method === 'model';
   const { state, busy, add, remove } = useHeadcounts(visible, reconnectKey, onError);
   const [text, setText] = useState('');
@@ -45,9 +45,11 @@ export function HeadcountCard({ summary, counting, shown, reconnectKey, onError 
 
   const headcounts = state?.headcounts ?? [];
   const scale = state?.scale ?? null;
-  return html`<section class="card headcounts" data-testid="headcounts">
-    <h2>Headcount</h2>
-    <form class="headcount-form" onSubmit=${submit}>
+  return html`<details class="headcounts" data-testid="headcounts">
+    <summary data-testid="headcount-toggle">
+      Headcount${scale === null || headcounts.length === 0 ? '' : ` · estimates × ${scale.mean.toFixed(2)}`}
+    </summary>
+    <form class="headcount-form" novalidate onSubmit=${submit}>
       <label>
         There are
         <input
@@ -100,5 +102,5 @@ export function HeadcountCard({ summary, counting, shown, reconnectKey, onError 
             )}
           </ul>`
     }
-  </section>`;
+  </details>`;
 }
