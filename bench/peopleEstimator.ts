@@ -115,7 +115,7 @@ export async function benchPeopleEstimator(
   const copies = JSON.parse(JSON.stringify(asSummaries)) as WindowSummary[];
   const referenceBytes = heapUsed() - reference;
   log(
-    `peak: ${peakSightings} sightings (${((peakSightings / perMinute) * WINDOW) / 3600} h) in ${(peakBytes / 2 ** 20).toFixed(1)} MiB; ` +
+    `peak: ${peakSightings} sightings (${(((peakSightings / perMinute) * WINDOW) / 3600).toFixed(1)} h) in ${(peakBytes / 2 ** 20).toFixed(1)} MiB; ` +
       `as WindowSummary objects ${(referenceBytes / 2 ** 20).toFixed(1)} MiB (${copies.length} windows)`,
   );
 
