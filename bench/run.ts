@@ -16,6 +16,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   hub: async () => (await import('./hubIngest.ts')).benchHubIngest,
   positioning: async () => (await import('./positioning.ts')).benchPositioning,
   history: async () => (await import('./history.ts')).benchHistory,
+  estimator: async () => (await import('./peopleEstimator.ts')).benchPeopleEstimator,
 };
 
 const selected = process.argv.slice(2).filter((a) => !a.startsWith('-'));

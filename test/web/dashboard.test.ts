@@ -14,8 +14,10 @@ import { dataPanel } from './dataPanel.ts';
 import { deviceTables } from './deviceTables.ts';
 import { escaping } from './escaping.ts';
 import { floorPlan } from './floorPlan.ts';
+import { headcounts } from './headcounts.ts';
 import { liveFigures } from './liveFigures.ts';
+import { zones } from './zones.ts';
 
 test('the dashboard in a real browser against the demo', { timeout: 180_000 }, (t) =>
-  runDashboard(t, [liveFigures, chart, deviceTables, floorPlan, escaping, dataPanel]),
+  runDashboard(t, [liveFigures, chart, deviceTables, floorPlan, zones, headcounts, escaping, dataPanel]),
 );

@@ -176,6 +176,8 @@ export const escaping: Topic = {
               y: 5,
               uncertainty: 1,
               sensors: 3,
+              radius90: 1.6,
+              zone: null,
             });
             await route.fulfill({ json: positions });
           },
@@ -192,7 +194,10 @@ export const escaping: Topic = {
           await dot.waitFor({ timeout: 10_000 });
           assert.equal(await dot.getAttribute('data-device'), HOSTILE_ID);
           const title = (await dot.locator('title').textContent()) ?? '';
-          assert.ok(title.startsWith(`${HOSTILE_ID.slice(0, 12)}… (Wi-Fi) ±1 m, 3 sensors`), title);
+          assert.ok(
+            title.startsWith(`${HOSTILE_ID.slice(0, 12)}… (Wi-Fi) within 1.6 m (90%), 3 sensors`),
+            title,
+          );
 
           // The device tables: id (text, title, data attribute), manufacturer, SSIDs and names.
           const wifiTable = page.getByTestId('wifi-table');

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiHeatmap, ApiPositions, ApiSite } from '../../src/adapters/http/apiTypes.ts';
+import type { ApiZoneOccupancy } from '../../src/adapters/http/zoneApiTypes.ts';
 import { ARTIFACTS, TOKEN, eventually, type Topic } from './browserHarness.ts';
 import type { PageGlobal } from './browserHarness.ts';
 
@@ -114,6 +115,8 @@ export const floorPlan: Topic = {
           y: 5,
           uncertainty: 2,
           sensors: 2,
+          radius90: 3.5,
+          zone: HOSTILE_ZONE,
         };
         const positions: ApiPositions = {
           from: now - 6,
@@ -157,6 +160,17 @@ export const floorPlan: Topic = {
           (url) => url.pathname === '/api/positions/heatmap',
           (route) => route.fulfill(answer(heat)),
         );
+        const zones: ApiZoneOccupancy = {
+          t: now,
+          maxAgeSeconds: 60,
+          zones: [{ zone: HOSTILE_ZONE, devices: 1, people: 1 }],
+          elsewhere: { devices: 0, people: 0 },
+          devices: [{ deviceId: fix.deviceId, zone: HOSTILE_ZONE, t: now }],
+        };
+        await other.route(
+          (url) => url.pathname === '/api/zones',
+          (route) => route.fulfill(answer(zones)),
+        );
         try {
           await other.goto(pageUrl);
           const plan = other.getByTestId('floor-plan');
@@ -165,7 +179,25 @@ export const floorPlan: Topic = {
             (await plan.getByTestId('floor-sensor').locator('text').allTextContents()).sort(),
             [HOSTILE_LABEL, '<b>s2</b>'].sort(),
           );
-          assert.equal(await plan.locator('.zone text').textContent(), HOSTILE_ZONE);
+          assert.equal(await plan.locator('.zone text').first().textContent(), HOSTILE_ZONE);
+          // Its counts, the table of zones and the dot's zone: the name stays text everywhere.
+          await eventually(async () =>
+            assert.equal(await plan.locator('.zone text.zone-count').textContent(), '1 device · 1 person'),
+          );
+          assert.equal(await plan.getByTestId('zone-count').locator('th').textContent(), HOSTILE_ZONE);
+          await eventually(async () =>
+            assert.equal(await plan.getByTestId('floor-position').getAttribute('data-zone'), HOSTILE_ZONE),
+          );
+          assert.ok(
+            ((await plan.getByTestId('floor-position').locator('title').textContent()) ?? '').includes(
+              `in ${HOSTILE_ZONE}`,
+            ),
+          );
+          assert.equal(
+            Number(await plan.getByTestId('floor-position').locator('circle.sigma').getAttribute('r')),
+            3.5,
+            'the circle is the 90% radius',
+          );
           assert.equal(
             await plan.locator('svg svg, img, b, script, foreignObject, image').count(),
             0,

@@ -36,7 +36,8 @@ export const liveFigures: Topic = {
       name: 'a new window arrives over SSE without a reload, and a zoom stays put',
       async run(_t, { page, navigations }) {
         const chart = page.getByTestId('chart');
-        // Drag across the middle of the plot: uPlot's drag-to-zoom.
+        // Drag across the middle of the plot: uPlot's drag-to-zoom (mouse moves need it in view).
+        await chart.scrollIntoViewIfNeeded();
         const box = await chart.locator('.u-over').boundingBox();
         assert.ok(box !== null);
         await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2);

@@ -13,6 +13,11 @@ import type {
   ApiSummary,
   ApiWindows,
 } from '../../src/adapters/http/apiTypes.ts';
+import type { ApiHeadcount, ApiHeadcounts } from '../../src/adapters/http/headcountApiTypes.ts';
+import type { ApiZoneOccupancy } from '../../src/adapters/http/zoneApiTypes.ts';
+
+export type { ApiHeadcount, ApiHeadcounts } from '../../src/adapters/http/headcountApiTypes.ts';
+export type { ApiZoneCount, ApiZoneOccupancy } from '../../src/adapters/http/zoneApiTypes.ts';
 
 export type {
   ApiDevice,
@@ -91,14 +96,19 @@ export class ApiRequestError extends Error {
   }
 }
 
-async function request<T>(method: 'GET' | 'POST', url: string): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'DELETE', url: string, json?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token !== null) headers.authorization = `Bearer ${token}`;
-  // The hub refuses POSTs without it: a header cross-site pages cannot send without CORS.
-  if (method === 'POST') headers['x-airtrace'] = '1';
+  // The hub refuses POSTs (and DELETEs) without it: a header cross-site pages cannot send without CORS.
+  if (method !== 'GET') headers['x-airtrace'] = '1';
+  if (json !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, { method, headers });
+    response = await fetch(url, {
+      method,
+      headers,
+      ...(json === undefined ? {} : { body: JSON.stringify(json) }),
+    });
   } catch {
     throw new ApiRequestError(0, 'unreachable', 'The hub cannot be reached.');
   }
@@ -135,6 +145,12 @@ export const api = {
     request<ApiHeatmap>('GET', apiUrl('api/positions/heatmap', { from, to, cell })),
   resetTime: () => request<{ ok: true }>('POST', apiUrl('api/reset-time')),
   save: () => request<ApiSaved>('POST', apiUrl('api/save')),
+  zones: () => request<ApiZoneOccupancy>('GET', apiUrl('api/zones')),
+  headcounts: () => request<ApiHeadcounts>('GET', apiUrl('api/headcounts')),
+  /** Without `t` the hub dates the count by its own clock. */
+  addHeadcount: (count: number, t?: number) =>
+    request<ApiHeadcount>('POST', apiUrl('api/headcounts'), t === undefined ? { count } : { count, t }),
+  removeHeadcount: (id: number) => request<{ ok: true }>('DELETE', apiUrl(`api/headcounts/${id}`)),
 };
 
 export type EventHandlers = { [K in keyof ApiEvents]?: (data: ApiEvents[K]) => void } & {
@@ -145,7 +161,7 @@ export type EventHandlers = { [K in keyof ApiEvents]?: (data: ApiEvents[K]) => v
 /** Subscribes to /api/events; EventSource reconnects by itself. Returns the unsubscribe. */
 export function subscribe(handlers: EventHandlers): () => void {
   const source = new EventSource(apiUrl('api/events'));
-  const names = ['window', 'people', 'position', 'status', 'saved', 'reset'] as const;
+  const names = ['window', 'people', 'position', 'zoneOccupancy', 'status', 'saved', 'reset'] as const;
   for (const name of names) {
     source.addEventListener(name, (event) => {
       const handler = handlers[name] as ((data: unknown) => void) | undefined;

@@ -5,6 +5,7 @@ import { DataCard } from './dataCard.ts';
 import { DeviceTable } from './deviceTable.ts';
 import { Donut } from './donut.ts';
 import { FloorPlan } from './floorPlan.ts';
+import { HeadcountForm } from './headcountForm.ts';
 import { Header } from './header.ts';
 import { NowCard } from './nowCard.ts';
 import { OverTimeCard } from './overTimeCard.ts';
@@ -42,7 +43,15 @@ export function App() {
     ${d.connected || summary === null ? null : html`<div class="notice">Live updates paused: reconnecting…</div>`}
 
     <main class="grid">
-      <${NowCard} summary=${summary} counting=${counting} ratioOn=${ratioOn} />
+      <${NowCard} summary=${summary} counting=${counting} ratioOn=${ratioOn}>
+        <${HeadcountForm}
+          summary=${summary}
+          counting=${counting}
+          shown=${ratioOn}
+          reconnectKey=${d.reconnects}
+          onError=${d.onError}
+        />
+      <//>
       <${VisitorsCard} totals=${summary?.totals} counting=${counting} ratioOn=${ratioOn} />
       <${TimeSpentCard}
         totals=${summary?.totals}
@@ -70,7 +79,7 @@ export function App() {
 
       <${TrendsCard} summary=${summary} onError=${d.onError} />
 
-      <${FloorPlan} feed=${d.positionFeed} reconnectKey=${d.reconnects} />
+      <${FloorPlan} feed=${d.positionFeed} zoneFeed=${d.zoneFeed} reconnectKey=${d.reconnects} />
 
       <div class="wide tables">
         <${DeviceTable} medium="wifi" title="Wi-Fi devices" version=${d.tableVersion} onError=${d.onError} />

@@ -1,13 +1,17 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { imageUrl, type ApiPosition } from './api.ts';
-import { dateTime, oneDecimal, shortId } from './format.ts';
+import { imageUrl, type ApiPosition, type ApiZoneOccupancy } from './api.ts';
+import type { Feed } from './feed.ts';
+import { dateTime, oneDecimal, plural, shortId } from './format.ts';
 import { HeatCells } from './heatCells.ts';
 import type { PositionFeed } from './positionFeed.ts';
 import { useFloorPlanData } from './useFloorPlanData.ts';
+import { useZoneOccupancy } from './useZoneOccupancy.ts';
+import { ZoneCounts } from './zoneCounts.ts';
 
 interface Props {
   feed: PositionFeed;
+  zoneFeed: Feed<ApiZoneOccupancy>;
   /** Changes when the event stream reconnected: the site and positions are fetched again. */
   reconnectKey: number;
 }
@@ -16,7 +20,18 @@ type Bounds = [number, number, number, number];
 
 function positionTitle(p: ApiPosition): string {
   const medium = p.medium === 'ble' ? 'Bluetooth' : 'Wi-Fi';
-  return `${shortId(p.deviceId)} (${medium}) ±${oneDecimal(p.uncertainty)} m, ${p.sensors} sensors, ${dateTime(p.t)}`;
+  // An older hub sends neither radius90 nor zone.
+  const radius =
+    typeof p.radius90 === 'number'
+      ? `within ${oneDecimal(p.radius90)} m (90%)`
+      : `±${oneDecimal(p.uncertainty)} m`;
+  const zone = typeof p.zone === 'string' ? `, in ${p.zone}` : '';
+  return `${shortId(p.deviceId)} (${medium}) ${radius}${zone}, ${p.sensors} sensors, ${dateTime(p.t)}`;
+}
+
+/** The circle drawn around a fix: the calibrated 90% radius where the hub has one, else one sigma. */
+function circleRadius(p: ApiPosition): number {
+  return Math.max(typeof p.radius90 === 'number' ? p.radius90 : p.uncertainty, 0);
 }
 
 function centroid(polygon: [number, number][]): [number, number] {
@@ -30,8 +45,9 @@ function centroid(polygon: [number, number][]): [number, number] {
  * one-sigma circles, live over the event stream. Absent when the hub has no site file. Names
  * and labels from the site file are only ever text.
  */
-export function FloorPlan({ feed, reconnectKey }: Props) {
+export function FloorPlan({ feed, zoneFeed, reconnectKey }: Props) {
   const { site, heat, heatOn, toggleHeat, shownPositions, liveFixes } = useFloorPlanData(feed, reconnectKey);
+  const occupancy = useZoneOccupancy((site?.zones.length ?? 0) > 0, zoneFeed, reconnectKey);
   const [image, setImage] = useState<{ href: string; width: number; height: number } | null>(null);
   const [pxPerMetre, setPxPerMetre] = useState(0);
   const svg = useRef<SVGSVGElement>(null);
@@ -117,9 +133,28 @@ export function FloorPlan({ feed, reconnectKey }: Props) {
       ${heatOn && heat !== null ? html`<${HeatCells} heat=${heat} unit=${px} />` : null}
       ${site.zones.map((z) => {
         const [cx, cy] = centroid(z.polygon);
-        return html`<g class="zone">
+        const count = occupancy?.zones.find((c) => c.zone === z.name);
+        return html`<g
+          class=${`zone${(count?.devices ?? 0) > 0 ? ' occupied' : ''}`}
+          data-testid="floor-zone"
+          data-zone=${z.name}
+          data-devices=${count?.devices ?? ''}
+          data-people=${count?.people ?? ''}
+        >
           <polygon points=${z.polygon.map(([x, y]) => `${x},${-y}`).join(' ')} />
           <text x=${cx} y=${-cy} font-size=${12 * px} text-anchor="middle">${z.name}</text>
+          ${
+            count === undefined
+              ? null
+              : html`<text
+                  class="zone-count"
+                  x=${cx}
+                  y=${-cy + 15 * px}
+                  font-size=${11 * px}
+                  text-anchor="middle"
+                  >${`${plural(count.devices, 'device', 'devices')} · ${plural(count.people, 'person', 'people')}`}</text
+                >`
+          }
         </g>`;
       })}
       ${site.sensors.map(
@@ -137,9 +172,15 @@ export function FloorPlan({ feed, reconnectKey }: Props) {
             data-testid="floor-position"
             data-device=${p.deviceId}
             data-t=${p.t}
+            data-zone=${typeof p.zone === 'string' ? p.zone : ''}
             opacity=${Math.round(opacity * 100) / 100}
           >
-            <circle class="sigma" cx=${p.x} cy=${-p.y} r=${Math.max(p.uncertainty, 0)} />
+            <circle
+              class=${typeof p.radius90 === 'number' ? 'sigma r90' : 'sigma'}
+              cx=${p.x}
+              cy=${-p.y}
+              r=${circleRadius(p)}
+            />
             <circle class="fix" cx=${p.x} cy=${-p.y} r=${4 * px} stroke-width=${1.5 * px} />
             <title>${positionTitle(p)}</title>
           </g>`,
@@ -149,9 +190,12 @@ export function FloorPlan({ feed, reconnectKey }: Props) {
       <span><i class="key wifi"></i>Wi-Fi</span>
       <span><i class="key ble"></i>Bluetooth</span>
       <span><i class="key square"></i>sensor</span>
-      <span>circles: one sigma</span>
+      <span
+        >${shown.some(({ p }) => typeof p.radius90 === 'number') ? 'circles: 90% of fixes fall within' : 'circles: one sigma'}</span
+      >
       ${heatOn && heat !== null ? html`<span><i class="key heat"></i>fixes per ${heat.cell} m cell, max ${heat.max}</span>` : null}
       <span class="floor-meta" data-testid="floor-placed">${placed}</span>
     </p>
+    ${occupancy === null ? null : html`<${ZoneCounts} occupancy=${occupancy} />`}
   </section>`;
 }

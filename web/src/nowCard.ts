@@ -1,4 +1,5 @@
 import { html } from 'htm/preact';
+import type { ComponentChildren } from 'preact';
 import type { ApiSummary } from './api.ts';
 import type { Counting } from './counting.ts';
 import { hhmm } from './format.ts';
@@ -9,10 +10,12 @@ interface Props {
   summary: ApiSummary | null;
   counting: Counting;
   ratioOn: boolean;
+  /** Shown under the figures (the headcount form). */
+  children?: ComponentChildren;
 }
 
 /** "Around now": the current window's devices, its people estimate and how it was counted. */
-export function NowCard({ summary, counting, ratioOn }: Props) {
+export function NowCard({ summary, counting, ratioOn, children }: Props) {
   const current = summary?.current ?? null;
   const { method, level, ratio } = counting;
   return html`<section class="card now">
@@ -40,5 +43,6 @@ export function NowCard({ summary, counting, ratioOn }: Props) {
     <p class="note" data-testid="current-window" data-window-start=${current?.windowStart ?? ''}>
       ${current === null ? 'No window yet' : `Window ${hhmm(current.windowStart)}–${hhmm(current.windowEnd)}`}
     </p>
+    ${children}
   </section>`;
 }

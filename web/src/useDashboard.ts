@@ -1,5 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, subscribe, type ApiSummary, type ApiWindow, type ApiWindows } from './api.ts';
+import {
+  api,
+  subscribe,
+  type ApiSummary,
+  type ApiWindow,
+  type ApiWindows,
+  type ApiZoneOccupancy,
+} from './api.ts';
+import { Feed } from './feed.ts';
 import { PositionFeed } from './positionFeed.ts';
 import { fromLocalInput, toLocalInput } from './format.ts';
 import { mergeLive, replaceWindows } from './liveWindows.ts';
@@ -33,6 +41,7 @@ export function useDashboard() {
   const [connected, setConnected] = useState(false);
   const [reconnects, setReconnects] = useState(0);
   const positionFeed = useMemo(() => new PositionFeed(), []);
+  const zoneFeed = useMemo(() => new Feed<ApiZoneOccupancy>(), []);
   const statusSeen = useRef(false);
   const rangeRef = useRef(range);
   rangeRef.current = range;
@@ -131,6 +140,7 @@ export function useDashboard() {
         refreshSoon();
       },
       position: (p) => positionFeed.push(p),
+      zoneOccupancy: (z) => zoneFeed.push(z),
       // The hub sends whether any of its sensors is scanning.
       status: ({ scanning: on }) => {
         statusSeen.current = true;
@@ -180,6 +190,7 @@ export function useDashboard() {
     connected,
     reconnects,
     positionFeed,
+    zoneFeed,
     loadSummary,
     refreshAll,
   };

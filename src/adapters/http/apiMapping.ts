@@ -50,6 +50,8 @@ export function toApiPosition(f: LiveFix): ApiPosition {
     y: Math.round(f.y * 100) / 100,
     uncertainty: Math.round(f.uncertainty * 100) / 100,
     sensors: f.sensors,
+    radius90: f.radius90 === undefined ? null : Math.round(f.radius90 * 100) / 100,
+    zone: f.zone ?? null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { HistoryPoint } from '../../core/history/series.ts';
 import type { DwellBar, VisitDay } from '../../core/history/venueFigures.ts';
+import type { ApiZoneOccupancy } from './zoneApiTypes.ts';
 
 /**
  * The JSON shapes of the HTTP API: the dashboard and anyone else read these. Errors always have
@@ -43,6 +44,10 @@ export interface ApiPosition {
   /** One-sigma radius in metres. */
   uncertainty: number;
   sensors: number;
+  /** Radius holding the true position 9 times in 10, metres; null when the method has none. */
+  radius90: number | null;
+  /** The device's zone after hysteresis; null when the site has no zones or it is in none. */
+  zone: string | null;
 }
 
 /** The site's floor for the floor-plan view; `bounds` null when the hub has no site file. */
@@ -154,6 +159,8 @@ export interface ApiEvents {
   /** Estimates made or revised for these recent windows (replace by windowStart). */
   people: ApiWindow[];
   position: ApiPosition;
+  /** Devices and people per zone, whenever they change. */
+  zoneOccupancy: ApiZoneOccupancy;
   status: { scanning: boolean; sensorId: string };
   saved: { savedAt: number; path: string };
   reset: { at: number };

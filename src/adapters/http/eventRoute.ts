@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubView } from './hubView.ts';
 import type { ApiEvents } from './apiTypes.ts';
 import { toApiPosition, toApiWindow } from './apiMapping.ts';
+import { toApiZoneOccupancy } from './zoneRoutes.ts';
 
 /** Proxies and browsers drop an idle stream; a comment line every so often keeps it open. */
 const HEARTBEAT_MS = 15_000;
@@ -39,6 +40,7 @@ export function registerEventRoute(app: FastifyInstance, hub: HubView): void {
       status: (status) => send('status', { scanning: hub.scanning(), sensorId: status.sensorId }),
       saved: (saved) => send('saved', saved),
       position: (fix) => send('position', toApiPosition(fix)),
+      zoneOccupancy: (occupancy) => send('zoneOccupancy', toApiZoneOccupancy(occupancy)),
       reset: (at) => send('reset', { at }),
     });
     const heartbeat = setInterval(() => out.write(': keep-alive\n\n'), HEARTBEAT_MS);

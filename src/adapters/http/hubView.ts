@@ -2,6 +2,8 @@ import type { Site } from '../../config/site.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
 import type { VisitorThresholds } from '../../core/history/visitBins.ts';
 import type { Store, WindowRow } from '../storage/store.ts';
+import type { HeadcountView } from './headcountView.ts';
+import type { ZoneOccupancyNow } from './zoneView.ts';
 
 /**
  * What the HTTP API and the dashboard need of a hub: its settings, read access to the store,
@@ -23,12 +25,16 @@ export interface HubView {
     | 'sensorHours'
     | 'timeZone'
   >;
+  /** Headcounts that calibrate the people estimates; undefined when the hub counts by ratio. */
+  readonly headcounts: HeadcountView | undefined;
   /** Resolves once every window received so far is written (or failed): readers see current data. */
   settled(): Promise<void>;
   /** Resolves once the positions located so far are stored. */
   positionsSettled(): Promise<void>;
   /** Time of the newest position located, for "current" views of replayed data. */
   latestFixT(): number | null;
+  /** Devices and people per zone now; undefined without live positioning or without zones. */
+  zoneOccupancy(maxAgeSeconds?: number): ZoneOccupancyNow | undefined;
   sensors(): SensorView[];
   /** Whether any sensor is capturing now. */
   scanning(): boolean;
@@ -90,6 +96,7 @@ export interface HubViewEvents {
   /** Estimates of these recent windows were made or revised. */
   people: (rows: readonly WindowRow[]) => void;
   position: (fix: LiveFix) => void;
+  zoneOccupancy: (occupancy: ZoneOccupancyNow) => void;
   status: (status: { sensorId: string; scanning: boolean }) => void;
   saved: (saved: { savedAt: number; path: string }) => void;
   reset: (at: number) => void;

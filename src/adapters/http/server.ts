@@ -8,8 +8,10 @@ import { registerApiRoutes } from './apiRoutes.ts';
 import { registerEventRoute } from './eventRoute.ts';
 import { registerExportRoutes } from './exportRoutes.ts';
 import { registerHistoryRoutes } from './historyRoutes.ts';
+import { registerHeadcountRoutes } from './headcountRoutes.ts';
 import { registerMetricsRoute } from './metricsRoute.ts';
 import { registerPositionRoutes } from './positionRoutes.ts';
+import { registerZoneRoutes } from './zoneRoutes.ts';
 
 export interface ServerOptions {
   hub: HubView;
@@ -59,9 +61,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         'this hub answers loopback host names only (bind elsewhere with a token)',
       );
     }
-    if (request.method === 'POST' && request.headers['x-airtrace'] !== '1') {
+    if ((request.method === 'POST' || request.method === 'DELETE') && request.headers['x-airtrace'] !== '1') {
       // A custom header needs a CORS preflight, which this hub never grants: no cross-site POST.
-      return sendError(reply, 403, 'missing-header', 'POST requests need the header x-airtrace: 1');
+      return sendError(
+        reply,
+        403,
+        'missing-header',
+        `${request.method} requests need the header x-airtrace: 1`,
+      );
     }
     if (token === undefined || route === '/healthz' || route === '/*' || route === '/') return;
     const query = request.query as Record<string, unknown>;
@@ -97,6 +104,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerHistoryRoutes(app, options.hub);
   registerMetricsRoute(app, options.hub);
   registerPositionRoutes(app, options.hub);
+  registerHeadcountRoutes(app, options.hub);
+  registerZoneRoutes(app, options.hub);
 
   if (existsSync(options.webRoot)) {
     await app.register(fastifyStatic, { root: options.webRoot, prefix: '/' });

@@ -50,6 +50,9 @@ export interface PositionColumns {
   uncertainty: number;
   sensors: number;
   method: string;
+  /** Null in rows stored before zones were kept, and where the site has no zones. */
+  zone: string | null;
+  radius90: number | null;
 }
 
 export const DEVICE_TABLE: Record<Medium, 'wifi' | 'bluetooth'> = { wifi: 'wifi', ble: 'bluetooth' };
@@ -122,7 +125,7 @@ export function toWindowRow(r: WindowColumns): WindowRow {
 }
 
 export function toLiveFix(r: PositionColumns): LiveFix {
-  return {
+  const fix: LiveFix = {
     t: r.t,
     deviceId: r.device_id,
     medium: r.medium,
@@ -132,6 +135,9 @@ export function toLiveFix(r: PositionColumns): LiveFix {
     sensors: r.sensors,
     method: r.method as LiveFix['method'],
   };
+  if (r.radius90 !== null) fix.radius90 = r.radius90;
+  if (r.zone !== null) fix.zone = r.zone;
+  return fix;
 }
 
 /** Sightings keep what later grouping of randomized MACs needs, without raw addresses: one shape in either store. */

@@ -1,5 +1,8 @@
 import type { Medium, WindowSummary } from '../../core/model.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
+import type { HeadcountRow, NewHeadcount } from './headcountRows.ts';
+
+export type { HeadcountRow, NewHeadcount } from './headcountRows.ts';
 
 /** One row of the `windows` table: what the sensors heard together during one window. */
 export interface WindowRow {
@@ -246,6 +249,11 @@ export interface Store {
   writePositions(fixes: readonly LiveFix[]): Promise<void>;
   /** Positions with `from <= t < to`, oldest first, at most `limit`. */
   positions(from: number, to: number, limit?: number): Promise<LiveFix[]>;
+  /** Headcounts: stored with a new id, listed by time (oldest first, the newest `limit`), removed by id. */
+  addHeadcount(headcount: NewHeadcount): Promise<HeadcountRow>;
+  headcounts(limit?: number): Promise<HeadcountRow[]>;
+  /** False when no headcount has that id. */
+  deleteHeadcount(id: number): Promise<boolean>;
   /** Sets a window aside that cannot be stored. */
   writeDeadLetter(letter: DeadLetter): Promise<void>;
   deadLetters(limit?: number): Promise<DeadLetter[]>;

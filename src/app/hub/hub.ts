@@ -7,10 +7,12 @@ import type {
   SensorView,
   SiteView,
 } from '../../adapters/http/hubView.ts';
+import type { ZoneOccupancyNow } from '../../adapters/http/zoneView.ts';
 import type { Store } from '../../adapters/storage/store.ts';
 import type { WindowSubscriber } from '../../adapters/transport/transport.ts';
 import { DataSaver } from './dataSaver.ts';
 import { HubEventBus, type HubEvents } from './hubEvents.ts';
+import { HubHeadcounts } from './hubHeadcounts.ts';
 import { hubMetrics } from './hubMetrics.ts';
 import { LatestWindow } from './latestWindow.ts';
 import { LivePositioning, type HubPositioning } from './livePositioning.ts';
@@ -61,6 +63,7 @@ export class Hub implements HubView {
   readonly intake: WindowIntake;
   readonly sensorRegistry: SensorRegistry;
   readonly people: PeopleCounting | undefined;
+  readonly headcounts: HubHeadcounts | undefined;
   readonly positioning: LivePositioning | undefined;
   readonly site: SiteView;
   private readonly saver: DataSaver;
@@ -89,13 +92,22 @@ export class Hub implements HubView {
             clock,
             log,
           });
+    this.headcounts =
+      this.people === undefined ? undefined : new HubHeadcounts({ store, people: this.people, clock });
     this.storage = new WindowStorage(store, async (row) => {
       events.emit('windowStored', this.people === undefined ? row : this.people.withPeople(row));
     });
     this.positioning =
       options.positioning === undefined
         ? undefined
-        : new LivePositioning({ events, store, positioning: options.positioning, clock, log });
+        : new LivePositioning({
+            events,
+            store,
+            positioning: options.positioning,
+            clock,
+            log,
+            ...(this.people === undefined ? {} : { personOf: (id: string) => this.people!.personOf(id) }),
+          });
     this.intake = new WindowIntake({
       events,
       storage: this.storage,
@@ -161,6 +173,7 @@ export class Hub implements HubView {
     this.latest.start();
     this.people?.start();
     this.positioning?.start();
+    await this.headcounts?.start();
     await this.retention.start();
     const { subscriber } = this.options;
     this.offTransport = [
@@ -198,6 +211,10 @@ export class Hub implements HubView {
 
   latestFixT(): number | null {
     return this.positioning?.latestFixT ?? null;
+  }
+
+  zoneOccupancy(maxAgeSeconds?: number): ZoneOccupancyNow | undefined {
+    return this.positioning?.occupancy(maxAgeSeconds);
   }
 
   sensors(): SensorView[] {

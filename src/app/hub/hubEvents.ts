@@ -2,6 +2,7 @@ import type { WindowSummary } from '../../core/model.ts';
 import type { LiveFix } from '../../core/positioning/liveLocator.ts';
 import type { WindowRow } from '../../adapters/storage/store.ts';
 import type { TransportStatus } from '../../adapters/transport/transport.ts';
+import type { ZoneOccupancyNow } from '../../adapters/http/zoneView.ts';
 import { EventBus } from './eventBus.ts';
 
 /** What the hub's parts tell each other (and the dashboard), in the order data flows. */
@@ -15,6 +16,8 @@ export type HubEvents = {
   /** Estimates of these recent windows were made or revised. */
   people: readonly WindowRow[];
   position: LiveFix;
+  /** Devices and people per zone changed (a fix moved one, or one aged out). */
+  zoneOccupancy: ZoneOccupancyNow;
   status: TransportStatus;
   saved: { savedAt: number; path: string };
   reset: number;

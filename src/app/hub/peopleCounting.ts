@@ -1,12 +1,14 @@
 import type { CountingParams } from '../../core/occupancy/countingParams.ts';
+import { DEFAULT_HEADCOUNT_PRIOR } from '../../core/occupancy/headcounts.ts';
 import type { Clock, TimerHandle } from '../../adapters/clock/clock.ts';
-import type { Store, WindowPeople, WindowRow } from '../../adapters/storage/store.ts';
+import type { HeadcountRow, Store, WindowPeople, WindowRow } from '../../adapters/storage/store.ts';
+import { HeadcountCalibration } from './headcountCalibration.ts';
 import type { HubEventBus } from './hubEvents.ts';
 import { PeopleEstimator } from './peopleEstimator.ts';
 
 export interface PeopleCountingOptions {
   events: HubEventBus;
-  store: Pick<Store, 'writeEstimates'>;
+  store: Pick<Store, 'writeEstimates' | 'windows'>;
   params: CountingParams;
   windowSeconds: number;
   clock: Clock;
@@ -19,20 +21,30 @@ export interface PeopleCountingOptions {
  * The hub's people estimates. Every window received goes into the estimator; estimates are made
  * once per new window start (before a burst pushes old windows out of the estimator's memory) and
  * shortly after commits settle, so fifty sensors reporting the same minute cost one estimate, not
- * fifty. Estimates are written and announced as `people`; the rows of recent windows are kept as
- * they were committed, so a revision is announced without reading the store back.
+ * fifty. Estimates are calibrated by the stored headcounts, written and announced as `people`;
+ * the rows of recent windows are kept as they were committed, so a revision is announced without
+ * reading the store back. A headcount added or removed revises the remembered windows.
  */
 export class PeopleCounting {
   readonly estimator: PeopleEstimator;
+  readonly calibration: HeadcountCalibration;
+  /** The model's own estimates, calibrated when written. */
   private readonly pending = new Map<number, WindowPeople>();
   private readonly recentRows = new Map<number, WindowRow>();
+  /** Calibrated, as shown. */
   private readonly latestPeople = new Map<number, WindowPeople>();
   private timer: TimerHandle | undefined;
+  private groups: { at: number; of: Map<string, number> } | undefined;
   private writing: Promise<void> = Promise.resolve();
   private off: (() => void) | undefined;
 
   constructor(private readonly options: PeopleCountingOptions) {
     this.estimator = new PeopleEstimator(options.params, options.windowSeconds);
+    this.calibration = new HeadcountCalibration({
+      prior: options.params.model.headcountPrior ?? DEFAULT_HEADCOUNT_PRIOR,
+      intervalLevel: options.params.model.interval.level,
+      windowSeconds: options.windowSeconds,
+    });
   }
 
   get intervalLevel(): number {
@@ -70,6 +82,19 @@ export class PeopleCounting {
     return people === row.people ? row : { ...row, people };
   }
 
+  /**
+   * The person (device group) an address belongs to, as counting groups the last hour's
+   * rotating addresses; undefined for an address counting has not heard. Regrouped at most once
+   * per new window.
+   */
+  personOf(deviceId: string): string | undefined {
+    const latest = this.estimator.latestWindowStart;
+    if (this.groups === undefined || this.groups.at !== latest)
+      this.groups = { at: latest, of: this.estimator.recentDeviceGroups(this.estimator.horizonSeconds) };
+    const group = this.groups.of.get(deviceId);
+    return group === undefined ? undefined : `device-group:${group}`;
+  }
+
   private schedule(): void {
     if (this.timer !== undefined) return;
     this.timer = this.options.clock.setTimeout(() => {
@@ -80,10 +105,9 @@ export class PeopleCounting {
 
   private collect(): void {
     if (!this.estimator.dirty) return;
-    for (const estimate of this.estimator.update()) {
-      this.pending.set(estimate.windowStart, estimate);
-      this.latestPeople.set(estimate.windowStart, estimate);
-    }
+    const estimates = this.estimator.update();
+    for (const estimate of estimates) this.pending.set(estimate.windowStart, estimate);
+    for (const shown of this.calibration.apply(estimates)) this.latestPeople.set(shown.windowStart, shown);
   }
 
   /** Writes the estimates made since the last time and announces the windows they revise. */
@@ -91,7 +115,10 @@ export class PeopleCounting {
     this.writing = this.writing.then(async () => {
       this.collect();
       if (this.pending.size === 0) return;
-      const people = [...this.pending.values()].sort((a, b) => a.windowStart - b.windowStart);
+      // Calibrated now, in turn with headcount revisions: a count added meanwhile is not undone.
+      const people = this.calibration.calibrate(
+        [...this.pending.values()].sort((a, b) => a.windowStart - b.windowStart),
+      );
       this.pending.clear();
       try {
         await this.options.store.writeEstimates(people);
@@ -109,6 +136,35 @@ export class PeopleCounting {
       }
       this.forgetBefore(this.estimator.latestWindowStart - this.estimator.horizonSeconds);
       if (revised.length > 0) this.options.events.emit('people', revised);
+    });
+    return this.writing;
+  }
+
+  /**
+   * Calibrates by these headcounts from now on and revises every remembered window: written,
+   * then announced as `people` (read back, so windows older than the recent rows carry their
+   * device counts too). Resolves once written.
+   */
+  recalibrate(headcounts: readonly HeadcountRow[]): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      this.calibration.setHeadcounts(headcounts);
+      const revised = this.calibration.recalibrated();
+      if (revised.length === 0) return;
+      for (const r of revised)
+        if (this.latestPeople.has(r.windowStart)) this.latestPeople.set(r.windowStart, r);
+      const { store, events, log } = this.options;
+      try {
+        await store.writeEstimates(revised);
+        const starts = new Set(revised.map((r) => r.windowStart));
+        const rows = (await store.windows(revised[0]!.windowStart, revised.at(-1)!.windowEnd)).filter(
+          (row) => starts.has(row.windowStart) && row.people !== null,
+        );
+        for (const row of rows)
+          if (this.recentRows.has(row.windowStart)) this.recentRows.set(row.windowStart, row);
+        if (rows.length > 0) events.emit('people', rows);
+      } catch (error) {
+        log(`revising ${revised.length} people estimates by headcounts failed: ${(error as Error).message}`);
+      }
     });
     return this.writing;
   }

@@ -213,7 +213,9 @@ export function calibrateWithHeadcounts<W extends EstimatedWindow>(
     return {
       ...w,
       estimate,
-      low: Math.max(0, estimate - width(e - w.low)),
+      // A lower bound clipped at zero (the room may be empty) stays there: the width below it
+      // was cut off, and rebuilding it from the clipped side would shut an empty room out.
+      low: w.low <= 0 ? 0 : Math.max(0, estimate - width(e - w.low)),
       high: estimate + width(w.high - e),
       scale,
       scaleSd: Math.sqrt(variance),

@@ -1,11 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceWindow, WindowSummary } from '../../../src/core/model.ts';
+import { headcountAndZoneContract } from './headcountZoneContract.ts';
 import { rollupContract, type OpenStore } from './rollupContract.ts';
 
-/** One suite, every Store implementation (as MQTT.js tests its stores); the rollup cases are in their own file. */
+/** One suite, every Store implementation (as MQTT.js tests its stores); rollups, headcounts and zones have their own files. */
 export function storeContract(name: string, open: OpenStore): void {
   rollupContract(name, open);
+  headcountAndZoneContract(name, open);
 
   const device = (id: string, rssis: number[], extra: Partial<DeviceWindow> = {}): DeviceWindow => {
     const mean = rssis.reduce((a, b) => a + b, 0) / rssis.length;

@@ -70,6 +70,19 @@ test('three headcounts correct an undercounting day: estimates near the truth, i
   assert.equal(after.windows[0]!.estimate, 0);
 });
 
+test('an interval that reaches an empty room still does after a headcount scales the estimate up', () => {
+  // A room emptying: estimates just above zero whose interval was clipped at 0.
+  const day = undercountingDay().map((w, i) =>
+    i < 2 ? { ...w, estimate: 0.002 * (i + 1), low: 0, high: 3 } : w,
+  );
+  const after = calibrateWithHeadcounts(day, [{ t: day[3]!.start, count: 14 }], prior);
+  for (const w of after.windows.slice(0, 2)) {
+    assert.ok(w.scale > 1.2, `scale ${w.scale}`);
+    assert.equal(w.low, 0, 'zero people is still inside the interval');
+    assert.ok(w.high > 3, `high ${w.high}`);
+  }
+});
+
 test('a headcount from weeks ago moves only the slow part of the scale', () => {
   const day = undercountingDay();
   const today = calibrateWithHeadcounts(day, [{ t: day[10]!.start, count: day[10]!.truth }], prior);

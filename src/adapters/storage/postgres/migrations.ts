@@ -262,4 +262,25 @@ export const POSTGRES_MIGRATIONS: readonly { id: number; name: string; sql: stri
       ${partitionByTime('positions', 't', 'device_id, t', [['positions_t', 't']])}
     `,
   },
+  {
+    id: 5,
+    name: 'headcounts that calibrate the people estimates',
+    sql: `
+      CREATE TABLE headcounts (
+        id bigserial PRIMARY KEY,
+        t double precision NOT NULL,
+        count integer NOT NULL CHECK (count >= 0),
+        estimate double precision,
+        created_at double precision NOT NULL
+      );
+      CREATE INDEX headcounts_t ON headcounts (t);
+    `,
+  },
+  {
+    id: 6,
+    name: "each position's zone and 90% radius",
+    sql: `
+      ALTER TABLE positions ADD COLUMN zone text, ADD COLUMN radius90 double precision;
+    `,
+  },
 ];

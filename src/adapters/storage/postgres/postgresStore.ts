@@ -26,12 +26,10 @@ import {
   sightingDetail,
   toDeviceRecord,
   toDeviceRow,
-  toLiveFix,
   toWindowRow,
   toDeadLetter,
   type DeadLetterColumns,
   type DeviceColumns,
-  type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
 import { DEVICE_TOTALS_REFRESH, POSTGRES_MIGRATIONS, ROLLUPS_MIGRATION } from './migrations.ts';
@@ -46,6 +44,9 @@ import {
 } from './postgresHistory.ts';
 import { PostgresRollups } from './postgresRollups.ts';
 import { TimePartitions } from './timePartitions.ts';
+import type { HeadcountRow, NewHeadcount } from '../headcountRows.ts';
+import { addPostgresHeadcount, deletePostgresHeadcount, postgresHeadcounts } from './postgresHeadcounts.ts';
+import { readPostgresPositions, writePostgresPositions } from './postgresPositions.ts';
 
 /** Text columns sort by code point, as SQLite's BINARY collation does, whatever the database's locale. */
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
@@ -702,31 +703,27 @@ export class PostgresStore implements Store {
   async writePositions(fixes: readonly LiveFix[]): Promise<void> {
     if (fixes.length === 0) return;
     await (await this.historyParts()).partitions.ensure('positions', new Set(fixes.map((f) => f.t)));
-    await this.pool.query(
-      `INSERT INTO positions (t, device_id, medium, x, y, uncertainty, sensors, method)
-       SELECT * FROM unnest($1::float8[], $2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::int[], $8::text[])
-       ON CONFLICT (device_id, t) DO UPDATE SET medium = excluded.medium, x = excluded.x, y = excluded.y,
-         uncertainty = excluded.uncertainty, sensors = excluded.sensors, method = excluded.method`,
-      [
-        fixes.map((f) => f.t),
-        fixes.map((f) => f.deviceId),
-        fixes.map((f) => f.medium),
-        fixes.map((f) => f.x),
-        fixes.map((f) => f.y),
-        fixes.map((f) => f.uncertainty),
-        fixes.map((f) => f.sensors),
-        fixes.map((f) => f.method),
-      ],
-    );
+    await writePostgresPositions(this.pool, fixes);
   }
 
   async positions(from: number, to: number, limit = 100_000): Promise<LiveFix[]> {
     await this.init();
-    const { rows } = await this.pool.query<PositionColumns>(
-      'SELECT * FROM positions WHERE t >= $1 AND t < $2 ORDER BY t, device_id LIMIT $3',
-      [from, to, limit],
-    );
-    return rows.map(toLiveFix);
+    return readPostgresPositions(this.pool, from, to, limit);
+  }
+
+  async addHeadcount(headcount: NewHeadcount): Promise<HeadcountRow> {
+    await this.init();
+    return addPostgresHeadcount(this.pool, headcount);
+  }
+
+  async headcounts(limit = 1000): Promise<HeadcountRow[]> {
+    await this.init();
+    return postgresHeadcounts(this.pool, limit);
+  }
+
+  async deleteHeadcount(id: number): Promise<boolean> {
+    await this.init();
+    return deletePostgresHeadcount(this.pool, id);
   }
 
   async writeDeadLetter(letter: DeadLetter): Promise<void> {

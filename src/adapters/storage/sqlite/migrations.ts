@@ -213,4 +213,26 @@ export const SQLITE_MIGRATIONS: readonly { id: number; name: string; sql: string
       ${DEVICE_TOTALS_REFRESH}
     `,
   },
+  {
+    id: 6,
+    name: 'headcounts that calibrate the people estimates',
+    sql: `
+      CREATE TABLE headcounts (
+        id INTEGER PRIMARY KEY,
+        t REAL NOT NULL,
+        count INTEGER NOT NULL CHECK (count >= 0),
+        estimate REAL,
+        created_at REAL NOT NULL
+      );
+      CREATE INDEX headcounts_t ON headcounts (t);
+    `,
+  },
+  {
+    id: 7,
+    name: "each position's zone and 90% radius",
+    sql: `
+      ALTER TABLE positions ADD COLUMN zone TEXT;
+      ALTER TABLE positions ADD COLUMN radius90 REAL;
+    `,
+  },
 ];

@@ -26,12 +26,10 @@ import {
   sightingDetail,
   toDeviceRecord,
   toDeviceRow,
-  toLiveFix,
   toWindowRow,
   toDeadLetter,
   type DeadLetterColumns,
   type DeviceColumns,
-  type PositionColumns,
   type WindowColumns,
 } from '../rowMapping.ts';
 import { DEVICE_TOTALS_REFRESH, ROLLUPS_MIGRATION, SQLITE_MIGRATIONS } from './migrations.ts';
@@ -50,6 +48,10 @@ export interface SqliteStoreOptions {
   /** IANA time zone of the rollups' hours and days on first open (default UTC); recorded and kept after. */
   timeZone?: string;
 }
+import type { HeadcountRow, NewHeadcount } from '../headcountRows.ts';
+import type { SqliteAccess } from './sqliteAccess.ts';
+import { addSqliteHeadcount, deleteSqliteHeadcount, sqliteHeadcounts } from './sqliteHeadcounts.ts';
+import { readSqlitePositions, writeSqlitePositions } from './sqlitePositions.ts';
 
 const SORT_COLUMN: Record<DeviceSortKey, string> = {
   lastSeen: 'last_seen',
@@ -92,9 +94,12 @@ export class SqliteStore implements Store {
   private readonly writeTx: (parts: readonly WindowSummary[]) => WriteResult;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly rollups_: SqliteRollups;
+  /** For the helpers of single tables (positions, headcounts) that the methods delegate to. */
+  private readonly access: SqliteAccess;
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
     this.db = new Database(path);
+    this.access = { db: this.db, sql: (text) => this.sql(text) };
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
@@ -405,23 +410,23 @@ export class SqliteStore implements Store {
   }
 
   async writePositions(fixes: readonly LiveFix[]): Promise<void> {
-    const upsert = this.sql(
-      `INSERT OR REPLACE INTO positions (t, device_id, medium, x, y, uncertainty, sensors, method)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.db.transaction(() => {
-      for (const f of fixes)
-        upsert.run(f.t, f.deviceId, f.medium, f.x, f.y, f.uncertainty, f.sensors, f.method);
-    })();
+    writeSqlitePositions(this.access, fixes);
   }
 
   async positions(from: number, to: number, limit = 100_000): Promise<LiveFix[]> {
-    const rows = this.sql('SELECT * FROM positions WHERE t >= ? AND t < ? ORDER BY t, device_id LIMIT ?').all(
-      from,
-      to,
-      limit,
-    ) as PositionColumns[];
-    return rows.map(toLiveFix);
+    return readSqlitePositions(this.access, from, to, limit);
+  }
+
+  async addHeadcount(headcount: NewHeadcount): Promise<HeadcountRow> {
+    return addSqliteHeadcount(this.access, headcount);
+  }
+
+  async headcounts(limit = 1000): Promise<HeadcountRow[]> {
+    return sqliteHeadcounts(this.access, limit);
+  }
+
+  async deleteHeadcount(id: number): Promise<boolean> {
+    return deleteSqliteHeadcount(this.access, id);
   }
 
   async writeDeadLetter(letter: DeadLetter): Promise<void> {
