@@ -53,6 +53,8 @@ export interface Predicted {
   high: number;
   /** Distinct addresses (10-minute windows only). */
   addresses?: number;
+  /** Share of the room that changed since the window before (headcount calibration reads it). */
+  turnover?: number;
 }
 
 export interface FoldResult {
@@ -86,6 +88,7 @@ function predict(
       truth: r.truth,
       estimate,
       ...modelInterval(estimate, model),
+      ...(r.turnover === undefined ? {} : { turnover: r.turnover }),
       ...(addresses === undefined ? {} : { addresses }),
     };
   });

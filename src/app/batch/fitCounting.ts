@@ -91,7 +91,9 @@ export function fitCandidatesOf(
       rows: presence.flatMap((w, i) => {
         const t = truths[i];
         if (t === undefined) return [];
-        return [{ wifi: w.wifi, ble: w.ble, truth: t, fold: foldOf(w.start), start: w.start }];
+        return [
+          { wifi: w.wifi, ble: w.ble, truth: t, fold: foldOf(w.start), start: w.start, turnover: w.turnover },
+        ];
       }),
     };
   });
@@ -156,6 +158,9 @@ export function fitFromCandidates(
         sessionSd: round(fit.model.headcountPrior.sessionSd),
         sessionSeconds: fit.model.headcountPrior.sessionSeconds,
         countSd: round(fit.model.headcountPrior.countSd),
+        ...(fit.model.headcountPrior.turnoverScale === undefined
+          ? {}
+          : { turnoverScale: fit.model.headcountPrior.turnoverScale }),
       },
     },
     fitted: {

@@ -124,3 +124,61 @@ test('the prior fitted by maximum likelihood finds the scale drift and the noise
   // Too little to learn from: the base prior.
   assert.deepEqual(fitHeadcountPrior(samples.slice(0, 10)), DEFAULT_HEADCOUNT_PRIOR);
 });
+
+test('with turnover, a count speaks for its own group: the next class keeps its own scale', () => {
+  // Two classes back to back: the first undercounted by a third, the second estimated right;
+  // at the change (window 12) the whole room turns over.
+  const day = undercountingDay().map((w, i) => {
+    const estimate = i < 12 ? w.truth / 1.5 : w.truth;
+    return { ...w, estimate, low: estimate * 0.6, high: estimate * 1.5 + 1, turnover: i === 12 ? 1 : 0.05 };
+  });
+  const counts = [4, 8].map((i) => ({ t: day[i]!.start + 300, count: day[i]!.truth }));
+  const groups = { ...prior, driftSd: 0.02, sessionSd: 0.4, sessionSeconds: 4 * 3600, turnoverScale: 0.5 };
+  const withTurnover = calibrateWithHeadcounts(day, counts, groups);
+  const timeAlone = calibrateWithHeadcounts(day, counts, { ...groups, turnoverScale: undefined });
+  const secondClass = (ws: readonly { estimate: number; truth: number }[]) => mae(ws.slice(13, 22));
+  const firstClass = (ws: readonly { estimate: number; truth: number }[]) => mae(ws.slice(2, 12));
+  // The first class is corrected either way ...
+  assert.ok(firstClass(withTurnover.windows) < firstClass(day) / 2);
+  // ... but only with turnover does the correction stop at the change instead of spilling over.
+  assert.ok(
+    secondClass(withTurnover.windows) < secondClass(timeAlone.windows) / 2,
+    `${secondClass(withTurnover.windows)} vs ${secondClass(timeAlone.windows)}`,
+  );
+  // A series without turnover (the hub's) is calibrated by time alone, as before.
+  const bare = day.map(({ turnover: _, ...w }) => w);
+  assert.deepEqual(
+    calibrateWithHeadcounts(bare, counts, groups).windows.map((w) => w.estimate),
+    timeAlone.windows.map((w) => w.estimate),
+  );
+});
+
+test('the fitted prior finds that scales change with the group, not with the clock', () => {
+  const normal = gaussian(11);
+  const samples: PriorSample[] = [];
+  // Each day holds two classes of 12 windows with independent scales, and nothing else changes.
+  for (let d = 0; d < 30; d++) {
+    for (let c = 0; c < 2; c++) {
+      const z = 0.3 * normal();
+      for (let i = 0; i < 12; i++) {
+        const start = d * 86_400 + (c * 12 + i) * 600;
+        const estimate = 5 + 10 * Math.abs(normal());
+        samples.push({
+          fold: `day-${d}`,
+          start,
+          estimate,
+          truth: Math.max(1, estimate * (1 + z) + 0.5 * normal()),
+          weight: 1,
+          turnover: i === 0 ? 1 : 0.02,
+        });
+      }
+    }
+  }
+  const fitted = fitHeadcountPrior(samples);
+  assert.ok(
+    fitted.turnoverScale !== undefined && fitted.turnoverScale <= 1,
+    `turnover ${fitted.turnoverScale}`,
+  );
+  // Without turnover the same windows leave it out.
+  assert.equal(fitHeadcountPrior(samples.map(({ turnover: _, ...s }) => s)).turnoverScale, undefined);
+});
