@@ -18,7 +18,7 @@
 import type { HeadcountPrior, IntervalBelt, PeopleModel } from './countingParams.ts';
 import { fitHeadcountPrior } from './headcounts.ts';
 import { beltInterval, fitBelt } from './intervals.ts';
-import { nonNegativeLeastAbsolute, predict } from './nonNegativeFit.ts';
+import { nonNegativePoisson, predict } from './nonNegativeFit.ts';
 import { type Score, scoreEstimates } from './scores.ts';
 
 export interface FitRow {
@@ -32,6 +32,8 @@ export interface FitRow {
   start: number;
   /** How much the window counts in the fit (recency); 1 when absent. */
   weight?: number;
+  /** Share of the room that changed since the window before (the headcount prior uses it). */
+  turnover?: number;
 }
 
 export interface FitCandidate {
@@ -88,7 +90,7 @@ function foldsOf(rows: readonly FitRow[]): string[] {
 const weightOf = (r: FitRow) => r.weight ?? 1;
 
 function fitWeights(rows: readonly FitRow[]): number[] {
-  return nonNegativeLeastAbsolute(
+  return nonNegativePoisson(
     rows.map(featureRow),
     rows.map((r) => r.truth),
     rows.map(weightOf),
@@ -181,6 +183,7 @@ export function fitPeopleModel(
       estimate: predictions[i]!,
       truth: r.truth,
       weight: weights[i]!,
+      ...(r.turnover === undefined ? {} : { turnover: r.turnover }),
     })),
   );
   const model = {
