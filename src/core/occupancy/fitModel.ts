@@ -1,9 +1,11 @@
 /**
  * Fitting the people model on windows with ground truth (what `airtrace count --fit` does).
  *
- * 1. For each candidate `holdSeconds`, the weights are fitted by non-negative least absolute
- *    deviations and judged by cross-validation over the recordings (each recording is left out
- *    once; with fewer than three, contiguous quarters of the time are). The best hold wins.
+ * 1. For each candidate `holdSeconds`, the weights are fitted as a count model (non-negative
+ *    Poisson regression, identity link: people in a window are Poisson around the weighted
+ *    devices) and judged by their cross-validated mean absolute error over the recordings (each
+ *    recording is left out once; with fewer than three, contiguous quarters of the time are).
+ *    The best hold wins.
  * 2. The weights are refitted on everything with that hold.
  * 3. The interval comes from the cross-validated residuals (a belt per level of the true count:
  *    intervals.ts). Cross-validated residuals are those of windows the weights did not see, so

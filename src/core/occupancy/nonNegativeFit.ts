@@ -1,7 +1,8 @@
 /**
  * Small regressions with non-negative coefficients and no intercept (no devices, no people):
  * least squares by cyclic coordinate descent on the normal equations (exact for a handful of
- * columns), and least absolute deviations by iteratively reweighted least squares on top.
+ * columns), least absolute deviations by iteratively reweighted least squares on top, and
+ * Poisson regression (the people model's fit) by EM.
  */
 
 /** Non-negative least squares: argmin_b ||X b - y||^2 subject to b >= 0. */
@@ -73,9 +74,10 @@ export function nonNegativeLeastAbsolute(
 /**
  * Non-negative Poisson regression with the identity link: the weights that make the (row-weighted)
  * counts most likely when people in a window are Poisson with mean `X b`, b >= 0. People are
- * counts whose spread grows with their mean (a full room is off by more people than an empty
- * one), so unlike least absolute deviations this does not let the many quiet windows pull the
- * fit away from the crowded ones. Solved by the EM (Richardson-Lucy) update
+ * counts whose spread grows with their mean (a full room is off by more people than a nearly
+ * empty one); a median fit (least absolute deviations) treats an error of one person alike at
+ * every count, and on the brno days it settled below the crowded rooms' truth. Solved by the EM
+ * (Richardson-Lucy) update
  * `b_k <- b_k * sum_n w_n x_nk y_n / mu_n / sum_n w_n x_nk`, which keeps b non-negative and never
  * lowers the likelihood; it starts from least squares lifted off zero (a weight at exactly 0
  * would stay there).
