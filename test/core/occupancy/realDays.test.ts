@@ -171,29 +171,3 @@ test('three headcounts on a real afternoon pull the day toward the truth', () =>
     if (estimates[i]!.estimate === 0) assert.equal(w.estimate, 0);
   }
 });
-
-test('turnover on a real evening: the room reads as changing while the class leaves, not before', () => {
-  const rows = truth(DAY_2024);
-  const windows = windowsOver([both.span], 300);
-  const estimates = estimateWindows(both.sightings, windows, [both.span], params());
-  const change = estimates.map((w, i) =>
-    i === 0
-      ? 0
-      : Math.abs(
-          (windowTruth(rows, w, [both.span]) ?? 0) - (windowTruth(rows, windows[i - 1]!, [both.span]) ?? 0),
-        ),
-  );
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  // Windows after the first whose truth moved by 2 or more people, against those with a full room
-  // that stayed put.
-  const leaving = estimates.filter((_, i) => i > 0 && change[i]! >= 2).map((w) => w.turnover);
-  const steady = estimates
-    .filter((w, i) => i > 0 && change[i]! < 0.5 && (windowTruth(rows, w, [both.span]) ?? 0) >= 10)
-    .map((w) => w.turnover);
-  assert.ok(leaving.length >= 2 && steady.length >= 1, `${leaving.length} leaving, ${steady.length} steady`);
-  assert.ok(mean(leaving) > 1.5 * mean(steady), `leaving ${mean(leaving)}, steady ${mean(steady)}`);
-  assert.ok(
-    estimates.every((w) => w.turnover >= 0 && w.turnover <= 1),
-    'a share of the room',
-  );
-});
