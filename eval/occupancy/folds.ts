@@ -53,8 +53,6 @@ export interface Predicted {
   high: number;
   /** Distinct addresses (10-minute windows only). */
   addresses?: number;
-  /** Share of the room that changed since the window before (headcount calibration reads it). */
-  turnover?: number;
 }
 
 export interface FoldResult {
@@ -88,7 +86,6 @@ function predict(
       truth: r.truth,
       estimate,
       ...modelInterval(estimate, model),
-      ...(r.turnover === undefined ? {} : { turnover: r.turnover }),
       ...(addresses === undefined ? {} : { addresses }),
     };
   });

@@ -79,7 +79,6 @@ const model = z.strictObject({
       sessionSd: z.number().min(0),
       sessionSeconds: z.number().positive(),
       countSd: z.number().positive(),
-      turnoverScale: z.number().positive().optional(),
     })
     .optional(),
 });

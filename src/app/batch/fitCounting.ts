@@ -91,9 +91,7 @@ export function fitCandidatesOf(
       rows: presence.flatMap((w, i) => {
         const t = truths[i];
         if (t === undefined) return [];
-        return [
-          { wifi: w.wifi, ble: w.ble, truth: t, fold: foldOf(w.start), start: w.start, turnover: w.turnover },
-        ];
+        return [{ wifi: w.wifi, ble: w.ble, truth: t, fold: foldOf(w.start), start: w.start }];
       }),
     };
   });
@@ -158,9 +156,6 @@ export function fitFromCandidates(
         sessionSd: round(fit.model.headcountPrior.sessionSd),
         sessionSeconds: fit.model.headcountPrior.sessionSeconds,
         countSd: round(fit.model.headcountPrior.countSd),
-        ...(fit.model.headcountPrior.turnoverScale === undefined
-          ? {}
-          : { turnoverScale: fit.model.headcountPrior.turnoverScale }),
       },
     },
     fitted: {

@@ -88,12 +88,6 @@ export interface HeadcountPrior {
   sessionSeconds: number;
   /** SD of a headcount against the window's mean count (miscounts, people coming and going). */
   countSd: number;
-  /**
-   * The fast part also ends with the group: its correlation falls by a factor e per this much
-   * cumulative turnover (share of the devices that came or went, see `WindowPresence`), as well
-   * as with time. Absent: time alone (windows without turnover, older fitted files).
-   */
-  turnoverScale?: number;
 }
 
 /**

@@ -40,8 +40,6 @@ export interface EstimatedWindow {
   estimate: number;
   low: number;
   high: number;
-  /** Share of the room that changed since the window before (`WindowPresence.turnover`). */
-  turnover?: number;
 }
 
 export type CalibratedWindow<W extends EstimatedWindow> = W & {
@@ -72,35 +70,9 @@ export const DEFAULT_HEADCOUNT_PRIOR: HeadcountPrior = {
   countSd: 1.5,
 };
 
-/** A time, and the cumulative turnover of the room up to it (undefined: not known there). */
-interface When {
-  t: number;
-  u: number | undefined;
-}
-
-function covariance(a: When, b: When, p: HeadcountPrior): number {
-  const d = Math.abs(a.t - b.t);
-  const groupChange =
-    p.turnoverScale === undefined || a.u === undefined || b.u === undefined
-      ? 0
-      : Math.abs(a.u - b.u) / p.turnoverScale;
-  return (
-    p.driftSd ** 2 * Math.exp(-d / p.driftSeconds) +
-    p.sessionSd ** 2 * Math.exp(-d / p.sessionSeconds - groupChange)
-  );
-}
-
-/**
- * Cumulative turnover at each window (windows in time order): how many "rooms" of devices came
- * and went since the first. Undefined everywhere when the windows carry no turnover.
- */
-export function cumulativeTurnover(windows: readonly { turnover?: number }[]): (number | undefined)[] {
-  let u = 0;
-  return windows.map((w) => {
-    if (w.turnover === undefined) return undefined;
-    u += w.turnover;
-    return u;
-  });
+function covariance(a: number, b: number, p: HeadcountPrior): number {
+  const d = Math.abs(a - b);
+  return p.driftSd ** 2 * Math.exp(-d / p.driftSeconds) + p.sessionSd ** 2 * Math.exp(-d / p.sessionSeconds);
 }
 
 /** Cholesky factor L (lower, row-major) of a symmetric positive definite matrix. */
@@ -169,17 +141,18 @@ export function normalQuantile(p: number): number {
   );
 }
 
-/** Index of the window holding t, if any. */
-function windowAt(windows: readonly EstimatedWindow[], t: number): number | undefined {
+/** The estimate a headcount is compared with: stored with it, or the window holding its time. */
+function estimateAt<W extends EstimatedWindow>(h: Headcount, windows: readonly W[]): number | undefined {
+  if (h.estimate !== undefined) return h.estimate;
   let lo = 0;
   let hi = windows.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (windows[mid]!.end <= t) lo = mid + 1;
+    if (windows[mid]!.end <= h.t) lo = mid + 1;
     else hi = mid;
   }
   const w = windows[lo];
-  return w !== undefined && w.start <= t ? lo : undefined;
+  return w !== undefined && w.start <= h.t ? w.estimate : undefined;
 }
 
 /**
@@ -194,14 +167,11 @@ export function calibrateWithHeadcounts<W extends EstimatedWindow>(
   prior: HeadcountPrior,
   intervalLevel = 0.9,
 ): Calibration<W> {
-  const u = cumulativeTurnover(windows);
-  const observed: { at: When; count: number; estimate: number }[] = [];
+  const observed: { t: number; count: number; estimate: number }[] = [];
   for (const h of headcounts) {
-    // The estimate it is compared with: stored with it, or the window holding its time.
-    const i = windowAt(windows, h.t);
-    const estimate = h.estimate ?? (i === undefined ? undefined : windows[i]!.estimate);
+    const estimate = estimateAt(h, windows);
     if (estimate !== undefined && Number.isFinite(h.count) && h.count >= 0) {
-      observed.push({ at: { t: h.t, u: i === undefined ? undefined : u[i] }, count: h.count, estimate });
+      observed.push({ t: h.t, count: h.count, estimate });
     }
   }
   const priorVariance = prior.driftSd ** 2 + prior.sessionSd ** 2;
@@ -216,7 +186,7 @@ export function calibrateWithHeadcounts<W extends EstimatedWindow>(
   const n = observed.length;
   const s = observed.map((a, i) =>
     observed.map(
-      (b, j) => a.estimate * b.estimate * covariance(a.at, b.at, prior) + (i === j ? prior.countSd ** 2 : 0),
+      (b, j) => a.estimate * b.estimate * covariance(a.t, b.t, prior) + (i === j ? prior.countSd ** 2 : 0),
     ),
   );
   const l = cholesky(s);
@@ -228,9 +198,9 @@ export function calibrateWithHeadcounts<W extends EstimatedWindow>(
     ),
   );
   const z = normalQuantile(0.5 + intervalLevel / 2);
-  const calibrated = windows.map((w, i) => {
-    const at = { t: (w.start + w.end) / 2, u: u[i] };
-    const c = observed.map((o) => covariance(at, o.at, prior) * o.estimate);
+  const calibrated = windows.map((w) => {
+    const t = (w.start + w.end) / 2;
+    const c = observed.map((o) => covariance(t, o.t, prior) * o.estimate);
     const mean = c.reduce((sum, ci, j) => sum + ci * alpha[j]!, 0);
     const v = forward(l, c);
     const variance = Math.max(0, priorVariance - v.reduce((sum, x) => sum + x * x, 0));
@@ -261,12 +231,7 @@ export interface PriorSample {
   truth: number;
   /** Recency weight of the window (1 when all count alike). */
   weight: number;
-  /** Share of the room that changed since the window before, when known. */
-  turnover?: number;
 }
-
-/** A sample with the cumulative turnover of its recording up to it. */
-type PlacedSample = PriorSample & { u: number | undefined };
 
 /** Windows per recording the prior is fitted on (evenly spaced): a day of minutes would be slow. */
 const MAX_WINDOWS_PER_RECORDING = 48;
@@ -277,15 +242,13 @@ const GRID = {
   sessionSd: [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.6],
   sessionSeconds: [900, 1800, 3600, 7200, 14_400],
   countSd: [0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4],
-  turnoverScale: [0.25, 0.5, 1, 2, 4],
 } as const;
 
 /** log p(truth - estimate | prior) of one recording's windows under the calibration model. */
-function logLikelihood(windows: readonly PlacedSample[], p: HeadcountPrior): number {
-  const at = windows.map((w) => ({ t: w.start, u: w.u }));
+function logLikelihood(windows: readonly PriorSample[], p: HeadcountPrior): number {
   const s = windows.map((a, i) =>
     windows.map(
-      (b, j) => a.estimate * b.estimate * covariance(at[i]!, at[j]!, p) + (i === j ? p.countSd ** 2 : 0),
+      (b, j) => a.estimate * b.estimate * covariance(a.start, b.start, p) + (i === j ? p.countSd ** 2 : 0),
     ),
   );
   const l = cholesky(s);
@@ -311,19 +274,13 @@ export function fitHeadcountPrior(
 ): HeadcountPrior {
   const byFold = new Map<string, PriorSample[]>();
   for (const s of samples) {
-    let list = byFold.get(s.fold);
-    if (list === undefined) byFold.set(s.fold, (list = []));
-    list.push(s);
+    if (s.truth < 1 || s.estimate < 0.5) continue;
+    byFold.set(s.fold, [...(byFold.get(s.fold) ?? []), s]);
   }
   const recordings = [...byFold.values()]
-    .map((ws) => {
-      // Turnover accumulates over every window of the recording, empty ones too.
-      const inOrder = [...ws].sort((a, b) => a.start - b.start);
-      const u = cumulativeTurnover(inOrder);
-      return inOrder.map((w, i) => ({ ...w, u: u[i] })).filter((w) => w.truth >= 1 && w.estimate >= 0.5);
-    })
     .filter((ws) => ws.length >= 3)
-    .map((sorted) => {
+    .map((ws) => {
+      const sorted = [...ws].sort((a, b) => a.start - b.start);
       const step = Math.max(1, sorted.length / MAX_WINDOWS_PER_RECORDING);
       const kept = Array.from(
         { length: Math.min(sorted.length, MAX_WINDOWS_PER_RECORDING) },

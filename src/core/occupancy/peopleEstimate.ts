@@ -33,8 +33,6 @@ export interface WindowEstimate extends PeopleEstimate {
   end: number;
   /** Seconds of the window covered by data. */
   covered: number;
-  /** Share of the room that changed since the window before (see `WindowPresence`). */
-  turnover: number;
 }
 
 /** Point estimate from the time-weighted device counts of one window. */
@@ -79,7 +77,6 @@ export function estimatesFromPresence(
       start: w.start,
       end: w.end,
       covered: w.covered,
-      turnover: w.turnover,
       devices: w.devices,
       randomizedDevices: w.randomizedDevices,
       estimate,

@@ -153,13 +153,6 @@ export interface WindowPresence {
   ble: number[];
   devices: number;
   randomizedDevices: number;
-  /**
-   * How much of the room changed since the window before (the same length, just before this
-   * one): devices that arrived or left, over the devices present in both plus 2 (so one phone
-   * walking in does not read as a new class). A class change reads near 1, a quiet lecture near
-   * 0: headcount calibration lets a count speak for its own group, not the next (headcounts.ts).
-   */
-  turnover: number;
 }
 
 function overlap(a: Span, start: number, end: number): number {
@@ -212,11 +205,8 @@ export function windowPresence(
       ble: new Array<number>(levelCount).fill(0),
       devices: 0,
       randomizedDevices: 0,
-      turnover: 0,
     };
   });
-  const changed = new Array<number>(windows.length).fill(0);
-  const before = new Array<number>(windows.length).fill(0);
   const parts = windows.map((w) => coveredParts(w.start, w.end, merged));
   const starts = windows.map((w) => w.start);
   // Index of the first window that ends after t.
@@ -246,7 +236,6 @@ export function windowPresence(
         }
       }
     }
-    turnoverOf(presence.presentStays, windows, changed, before);
     let lastCounted = -1;
     for (const stay of presence.presentStays) {
       for (let i = firstEndingAfter(stay.start); i < windows.length && starts[i]! < stay.end; i++) {
@@ -257,9 +246,6 @@ export function windowPresence(
       }
     }
   }
-  result.forEach((r, i) => {
-    r.turnover = changed[i]! / (before[i]! + r.devices + 2);
-  });
   for (const r of result) {
     const seconds = r.covered;
     for (let k = 0; k < levelCount; k++) {
@@ -268,29 +254,4 @@ export function windowPresence(
     }
   }
   return result;
-}
-
-/**
- * Adds, per window, 1 to `changed` when the device was present in the window but not in the span
- * of the same length just before it, or the other way round, and 1 to `before` when it was
- * present in that span (stays sorted and disjoint).
- */
-function turnoverOf(
-  stays: readonly Span[],
-  windows: readonly Span[],
-  changed: number[],
-  before: number[],
-): void {
-  if (stays.length === 0) return;
-  const overlaps = (start: number, end: number) => stays.some((s) => s.start < end && s.end > start);
-  const first = stays[0]!.start;
-  const last = stays.at(-1)!.end;
-  windows.forEach((w, i) => {
-    const length = w.end - w.start;
-    if (w.end <= first || w.start - length >= last) return;
-    const now = overlaps(w.start, w.end);
-    const then = overlaps(w.start - length, w.start);
-    if (now !== then) changed[i]!++;
-    if (then) before[i]!++;
-  });
 }

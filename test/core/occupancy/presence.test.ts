@@ -124,35 +124,6 @@ test('window features are the time-weighted number of devices over the covered p
   assert.ok(Math.abs(half!.wifi[0]! - 60 / 300) < 1e-9);
 });
 
-test('turnover: devices that came or went since the window before, over those present in both plus 2', () => {
-  const stays = (from: number, to: number, id: number) =>
-    presenceOf(
-      deviceGroup(
-        Array.from({ length: Math.floor((to - from) / 200) + 1 }, (_, i) => [from + i * 200, -60]),
-        true,
-        id,
-      ),
-      [-70],
-      params,
-    );
-  // Two stay all along, one leaves after the first window, two arrive in the third.
-  const all = [
-    stays(0, 1800, 1),
-    stays(0, 1800, 2),
-    stays(0, 400, 3),
-    stays(1300, 1800, 4),
-    stays(1300, 1800, 5),
-  ];
-  const windows = [600, 1200, 1800].map((start) => ({ start, end: start + 600 }));
-  const [w1, w2, w3] = windowPresence(all, windows, [{ start: 0, end: 2400 }], 1);
-  // Window [600, 1200): all three were there before; device 3 (stay to 430) is gone.
-  assert.equal(w1!.turnover, 1 / (3 + 2 + 2));
-  // [1200, 1800): 1 and 2 stay, 4 and 5 arrive (stays from 1270).
-  assert.equal(w2!.turnover, 2 / (2 + 4 + 2));
-  // [1800, 2400): 4 before; 4 and 5 (last heard at 1700, stays to 1730) have left, 1 and 2 remain.
-  assert.equal(w3!.turnover, 2 / (4 + 2 + 2));
-});
-
 test('a device with two stays in one window counts once', () => {
   const p = presenceOf(
     deviceGroup([
