@@ -34,8 +34,6 @@ export interface FitRow {
   start: number;
   /** How much the window counts in the fit (recency); 1 when absent. */
   weight?: number;
-  /** Share of the room that changed since the window before (the headcount prior uses it). */
-  turnover?: number;
 }
 
 export interface FitCandidate {
@@ -185,7 +183,6 @@ export function fitPeopleModel(
       estimate: predictions[i]!,
       truth: r.truth,
       weight: weights[i]!,
-      ...(r.turnover === undefined ? {} : { turnover: r.turnover }),
     })),
   );
   const model = {
