@@ -149,25 +149,25 @@ export const DEFAULT_LEVELS: readonly number[] = [-55, -60, -65, -70, -75, -80, 
 /**
  * The default model: fitted on all 54 shared days of the brno lab (2022, 2023, a month of 2023,
  * 2024 with two sensors; one university lab, ESP32 sensors, the lab's computers ignored,
- * 10-minute windows), recent days weighted more (half-life 60 days, so mostly 2023-2024); `npm run
- * eval occupancy` refits it and writes it to eval/out/occupancy/fitted-all-days.json. Read: a
- * device heard at -65 dBm or stronger counts about 0.9 people, one at -60 or stronger another 0.26
- * (phones per person fell to about one as phones began to randomize everything), weaker ones
- * almost nothing. The interval is a belt per level of the true count (intervals.ts). Another site,
+ * 10-minute windows), recent days weighted more (half-life 60 days, so mostly 2023-2024), as a
+ * count (Poisson regression, fitModel.ts); `npm run eval occupancy` refits it and writes it to
+ * eval/out/occupancy/fitted-all-days.json. Read: a device heard at -65 dBm or stronger counts
+ * about 0.82 people, one at -60 or stronger another 0.26 and at -55 another 0.11 (phones per
+ * person fell to about one as phones began to randomize everything), weaker ones a few hundredths. The interval is a belt per level of the true count (intervals.ts). Another site,
  * sensor or antenna differs: fit it with `airtrace count --fit`, or correct it with headcounts.
  * BLE has no ground truth to fit on, so it adds nothing by default.
  */
 export const DEFAULT_MODEL: PeopleModel = {
   levels: DEFAULT_LEVELS,
-  weights: { wifi: [0, 0.2588, 0.9064, 0, 0.0034, 0, 0.0038], ble: [0, 0, 0, 0, 0, 0, 0] },
+  weights: { wifi: [0.1073, 0.2554, 0.8216, 0.0119, 0.0222, 0, 0.014], ble: [0, 0, 0, 0, 0, 0, 0] },
   interval: {
     level: 0.9,
-    low: -0.2474,
+    low: -0.3591,
     high: 0,
     belt: {
       edges: [0.5, 3.5, 6.5, 9.5, 12.5, 15.5],
-      low: [0, -3, -4.3443, -3.617, -4.3961, -3.159, -3.976],
-      high: [0.0273, 2.7157, 5.7927, 3.3745, 2.8071, 5.3208, 5.7576],
+      low: [0, -3, -4.3306, -3.6456, -4.3316, -3.258, -3.6803],
+      high: [0.1236, 2.5629, 5.9511, 3.5152, 3.2295, 5.0771, 5.909],
     },
   },
   headcountPrior: {

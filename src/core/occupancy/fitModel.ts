@@ -1,9 +1,11 @@
 /**
  * Fitting the people model on windows with ground truth (what `airtrace count --fit` does).
  *
- * 1. For each candidate `holdSeconds`, the weights are fitted by non-negative least absolute
- *    deviations and judged by cross-validation over the recordings (each recording is left out
- *    once; with fewer than three, contiguous quarters of the time are). The best hold wins.
+ * 1. For each candidate `holdSeconds`, the weights are fitted as a count model (non-negative
+ *    Poisson regression, identity link: people in a window are Poisson around the weighted
+ *    devices) and judged by their cross-validated mean absolute error over the recordings (each
+ *    recording is left out once; with fewer than three, contiguous quarters of the time are).
+ *    The best hold wins.
  * 2. The weights are refitted on everything with that hold.
  * 3. The interval comes from the cross-validated residuals (a belt per level of the true count:
  *    intervals.ts). Cross-validated residuals are those of windows the weights did not see, so
@@ -18,7 +20,7 @@
 import type { HeadcountPrior, IntervalBelt, PeopleModel } from './countingParams.ts';
 import { fitHeadcountPrior } from './headcounts.ts';
 import { beltInterval, fitBelt } from './intervals.ts';
-import { nonNegativeLeastAbsolute, predict } from './nonNegativeFit.ts';
+import { nonNegativePoisson, predict } from './nonNegativeFit.ts';
 import { type Score, scoreEstimates } from './scores.ts';
 
 export interface FitRow {
@@ -88,7 +90,7 @@ function foldsOf(rows: readonly FitRow[]): string[] {
 const weightOf = (r: FitRow) => r.weight ?? 1;
 
 function fitWeights(rows: readonly FitRow[]): number[] {
-  return nonNegativeLeastAbsolute(
+  return nonNegativePoisson(
     rows.map(featureRow),
     rows.map((r) => r.truth),
     rows.map(weightOf),

@@ -10,6 +10,7 @@ import {
 import {
   nonNegativeLeastAbsolute,
   nonNegativeLeastSquares,
+  nonNegativePoisson,
 } from '../../../src/core/occupancy/nonNegativeFit.ts';
 
 /** A small deterministic generator, so the synthetic data is the same on every run. */
@@ -38,6 +39,41 @@ test('non-negative least squares recovers exact weights and clips negative ones 
     rows.map(([x, y]) => -1 * x! + 2 * y!),
   );
   assert.equal(clipped[0], 0);
+});
+
+/** A Poisson draw (Knuth's method; means here are small). */
+function poisson(mean: number, rand: () => number): number {
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = rand();
+  while (p > limit) {
+    k++;
+    p *= rand();
+  }
+  return k;
+}
+
+test('Poisson regression recovers the weights of counts, never negative, and weights rows', () => {
+  const rand = lcg(7);
+  const rows: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const x = [20 * rand(), 20 * rand(), 20 * rand()];
+    rows.push(x);
+    y.push(poisson(0.8 * x[0]! + 0.3 * x[1]!, rand));
+  }
+  const b = nonNegativePoisson(rows, y);
+  assert.ok(Math.abs(b[0]! - 0.8) < 0.05 && Math.abs(b[1]! - 0.3) < 0.05, String(b));
+  assert.ok(b[2]! >= 0 && b[2]! < 0.03, String(b));
+  // Rows of weight 0 do not count: doubling the counts of ignored rows changes nothing.
+  const weights = rows.map((_, i) => (i < 1500 ? 1 : 0));
+  const pulled = y.map((v, i) => (i < 1500 ? v : 2 * v));
+  const same = nonNegativePoisson(rows, pulled, weights);
+  const firstHalf = nonNegativePoisson(rows.slice(0, 1500), y.slice(0, 1500));
+  assert.ok(
+    same.every((v, k) => Math.abs(v - firstHalf[k]!) < 1e-6),
+    `${same} vs ${firstHalf}`,
+  );
 });
 
 test('least absolute deviations ignores a few wild windows that pull least squares away', () => {
