@@ -42,7 +42,8 @@ after(async () => {
   for (const bus of buses) await bus.stop();
 });
 
-export async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+/** Generous: the stand-in BlueZ answers over a real D-Bus, which a loaded 2-core CI machine can slow to seconds. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
